@@ -1,0 +1,2 @@
+def extract_meta(cleaned, sections, rules, base):
+    return base

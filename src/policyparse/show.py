@@ -1,0 +1,4 @@
+def document_text(doc):
+    return ""
+def document_json(doc):
+    return {}
