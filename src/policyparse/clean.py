@@ -1,11 +1,33 @@
-"""str -> str cleaners that keep a map back to the source and report every repair as an Issue."""
+"""Cleaning: undo the damage that web scraping and PDF extraction do to a notice.
+
+Each cleaner is a function `(Mapped, Rules) -> list[Edit]` in the DEFAULT_CLEANERS tuple; adding a
+cleaner means adding one function there. Edits carry an issue kind when the change is worth telling a
+researcher about (spam removed, a date repaired, a lost range separator); silent edits (joining PDF line
+wraps, removing spaces around numbers) have none. Every character of the cleaned text keeps its position
+in the source, so spans found later still point into the original file.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import statistics
 from array import array
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
 
-from .model import Issue
-from .textmap import Mapped
+import regex
+
+from . import numbers
+from .model import Issue, Severity
+from .rules import Rules
+from .textmap import Edit, Mapped
+
+Cleaner = Callable[[Mapped, Rules], list]
+
+HEADING_START = regex.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章条节部篇]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、．.]"
+    r"|[（(][一二三四五六七八九十]+[）)]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|——|附件|附表)")
+HAN = r"\p{Han}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,5 +50,227 @@ class Cleaned:
         return self.mapped.source_span(start, end)
 
 
-def clean(source: str, rules) -> Cleaned:
-    return Cleaned(source, Mapped.identity(source))
+def _lines(text: str):
+    """(start, end) of every line, without the newline."""
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line)
+        pos += len(line) + 1
+
+
+def normalize_newlines(m: Mapped, rules: Rules) -> list[Edit]:
+    return [Edit(x.start(), x.end(), "\n") for x in regex.finditer(r"\r\n?|\u2028|\u2029|\f", m.text)] + \
+        [Edit(x.start(), x.end(), "") for x in regex.finditer(r"[\x00-\x08\x0b\x0e-\x1f\ufeff\u200b-\u200d]", m.text)]
+
+
+def drop_web_chrome(m: Mapped, rules: Rules) -> list[Edit]:
+    """Whole lines of navigation, widgets and site footers."""
+    pats = [rules.regex(p) for p in rules["clean"]["web_chrome_lines"]]
+    edits = []
+    for start, end in _lines(m.text):
+        line = m.text[start:end].strip(" \t\u3000?\u00a0")
+        if line and any(p.search(line) for p in pats):
+            edits.append(Edit(start, min(end + 1, len(m.text)), "", "web_chrome", "web-page chrome removed",
+                              suggestion=""))
+    return edits
+
+
+def remove_spam(m: Mapped, rules: Rules) -> list[Edit]:
+    """Injected link text: found where it sits in a frame that only a few words may fill, then removed
+    everywhere; where it replaced 关于 between an issuing body and what it issued, 关于 is restored."""
+    cfg = rules["clean"]
+    phrase = cfg["spam_phrase"]
+    allowed = set(cfg["spam_allowed"])
+    found: set[str] = set()
+    for frame in cfg["spam_frames"]:
+        pat = rules.regex(f"(?<={frame['before']})(?P<x>{phrase})(?={frame['after']})")
+        for x in pat.finditer(m.text):
+            if x.group("x") not in allowed and m.text.count(x.group("x")) >= cfg["spam_min_repeats"]:
+                found.add(x.group("x"))
+    if not found:
+        return []
+    before = rules.regex(f"(?:{'|'.join(f['before'] for f in cfg['spam_frames'])})$")
+    edits = []
+    for spam in sorted(found, key=len, reverse=True):
+        for x in regex.finditer(regex.escape(spam), m.text):
+            restore = bool(before.search(m.text[max(0, x.start() - 6):x.start()]))
+            repl = cfg["spam_restore_word"] if restore else ""
+            msg = f"injected text removed{' and 关于 restored' if restore else ''}"
+            edits.append(Edit(x.start(), x.end(), repl, "spam", msg, suggestion=repl))
+    return edits
+
+
+def drop_placeholders(m: Mapped, rules: Rules) -> list[Edit]:
+    """'?' for a lost space is never a real question mark in a notice (those are full-width ？)."""
+    pat = rules.regex(rules["clean"]["placeholder"])
+    edits = []
+    for x in pat.finditer(m.text):
+        edits.append(Edit(x.start(), x.end(), "", "placeholder", "placeholder '?' for a lost space removed"))
+    return edits
+
+
+def strip_lines(m: Mapped, rules: Rules) -> list[Edit]:
+    edits = []
+    for x in regex.finditer(r"(?m)^[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+$", m.text):
+        edits.append(Edit(x.start(), x.end(), ""))
+    return edits
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(m: Mapped, rules: Rules) -> list[Edit]:
+    """Traditional characters to simplified, character for character so that spans stay exact."""
+    conv = _t2s().convert(m.text)
+    if conv == m.text:
+        return []
+    if len(conv) != len(m.text):  # phrase conversion changed a length: fall back to single characters
+        conv = "".join(_t2s().convert(ch) if len(_t2s().convert(ch)) == 1 else ch for ch in m.text)
+    edits = [Edit(i, i + 1, b) for i, (a, b) in enumerate(zip(m.text, conv)) if a != b]
+    if edits:
+        edits[0] = Edit(edits[0].start, edits[0].end, edits[0].replacement, "encoding",
+                        f"{len(edits)} traditional characters read as simplified")
+    return edits
+
+
+def fold_width(m: Mapped, rules: Rules) -> list[Edit]:
+    """Full-width digits, Latin letters and ％ to ASCII for matching; punctuation stays as written."""
+    out = []
+    for x in regex.finditer(r"[０-９Ａ-Ｚａ-ｚ％．]", m.text):
+        ch = x.group()
+        if ch == "．" and not regex.match(r"(?<=[0-9０-９])．", m.text[max(0, x.start() - 1):x.end()]):
+            continue
+        out.append(Edit(x.start(), x.end(), chr(ord(ch) - 0xFEE0)))
+    return out
+
+
+def repair_dates(m: Mapped, rules: Rules) -> list[Edit]:
+    """2023428 alone on a line (年月日 lost in scraping) -> 2023年4月28日."""
+    pat = rules.regex(rules["clean"]["compact_date_line"], regex.M)
+    edits = []
+    for x in pat.finditer(m.text):
+        iso = numbers.compact_date(x.group(1))
+        if iso:
+            y, mo, d = (int(p) for p in iso.split("-"))
+            edits.append(Edit(x.start(1), x.end(1), f"{y}年{mo}月{d}日", "repaired_date",
+                              "date digits without 年月日 read as a date", suggestion=iso))
+    return edits
+
+
+def flag_lost_separators(m: Mapped, rules: Rules) -> list[Edit]:
+    """510家 where 5—10家 was meant: flagged with the likely range, the text is left as it is."""
+    edits = []
+    for x in regex.finditer(r"(?<![\d.])(\d{3,4})(?=(?:家|个|项|座|所|处|条|户|台|套|辆))", m.text):
+        unit = m.text[x.end()]
+        rng = numbers.lost_separator(x.group(1), unit)
+        if rng:
+            edits.append(Edit(x.start(), x.start(), "", "lost_separator",
+                              f"{x.group(1)}{unit} looks like a range whose separator was lost",
+                              suggestion=f"{rng[0]}—{rng[1]}{unit}"))
+    return edits
+
+
+def drop_page_furniture(m: Mapped, rules: Rules) -> list[Edit]:
+    """Running headers/footers repeated on many pages, and stray page-number lines of PDF text."""
+    cfg = rules["clean"]
+    lines = [(s, e, m.text[s:e].strip()) for s, e in _lines(m.text)]
+    counts = Counter(t for _, _, t in lines if t)
+    page_no = [rules.regex(p) for p in cfg["page_number_lines"]]
+    edits = []
+    for s, e, t in lines:
+        if not t:
+            continue
+        repeated = (counts[t] >= cfg["running_header_min_repeats"] and len(t) >= cfg["running_header_min_chars"]
+                    and not regex.search(r"[。；;]", t))
+        if repeated or any(p.match(t) for p in page_no):
+            edits.append(Edit(s, min(e + 1, len(m.text)), "", "web_chrome" if repeated else "",
+                              "running page header/footer removed" if repeated else ""))
+    return edits
+
+
+def _width(s: str) -> float:
+    return sum(1.0 if ord(c) > 0x2E80 else 0.5 for c in s)
+
+
+def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
+    """Hard line wraps of PDF text joined back into paragraphs.
+
+    A document is hard-wrapped when many lines share one width. A line of (nearly) that width continues
+    on the next non-blank line, across a page-break blank line too, unless the next line starts a
+    heading, so a heading is never glued onto the paragraph before it.
+    """
+    cfg = rules["clean"]
+    spans = list(_lines(m.text))
+    widths = [round(_width(m.text[s:e])) for s, e in spans if e > s]
+    if len(widths) < 8:
+        return []
+    typical = statistics.mode(widths)
+    slack = cfg["wrap_slack"]
+    share = sum(1 for w in widths if typical - slack <= w <= typical + 1) / len(widths)
+    if typical < 12 or share < cfg["wrap_min_share"]:
+        return []
+    edits = []
+    for i, (s, e) in enumerate(spans):
+        line = m.text[s:e]
+        if not line or _width(line) < typical - slack:
+            continue
+        j = i + 1
+        while j < len(spans) and spans[j][0] == spans[j][1]:
+            j += 1
+        if j >= len(spans) or j - i > 2:  # more than one blank line: a real break
+            continue
+        nxt = m.text[spans[j][0]:spans[j][1]]
+        if HEADING_START.match(nxt):
+            continue
+        glue = " " if regex.match(r"[A-Za-z]", nxt) and regex.search(r"[A-Za-z]$", line) else ""
+        edits.append(Edit(e, spans[j][0], glue))
+    return edits
+
+
+def tighten_spaces(m: Mapped, rules: Rules) -> list[Edit]:
+    """Spaces that PDF extraction puts around numbers and Latin words in Chinese text (到 2025 年)."""
+    pat = rules.regex(
+        r"(?<=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？%])[ \t\u3000\u00a0]+(?=[\w%.\p{Ps}\p{Pi}—])"
+        r"|(?<=[\w%.\p{Pe}\p{Pf}])[ \t\u3000\u00a0]+(?=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？%])"
+        r"|(?<=\d)[ \t]+(?=[.%]\d*)|(?<=\d\.)[ \t]+(?=\d)")
+    return [Edit(x.start(), x.end(), "") for x in pat.finditer(m.text)]
+
+
+DEFAULT_CLEANERS: tuple[Cleaner, ...] = (
+    normalize_newlines,
+    drop_web_chrome,
+    remove_spam,
+    drop_placeholders,
+    strip_lines,
+    to_simplified,
+    fold_width,
+    repair_dates,
+    drop_page_furniture,
+    join_wrapped_lines,
+    tighten_spaces,
+    flag_lost_separators,
+)
+
+_SEVERITY = {"spam": Severity.WARNING, "lost_separator": Severity.WARNING, "repaired_date": Severity.WARNING,
+             "encoding": Severity.INFO}
+
+
+def clean(source: str, rules: Rules, cleaners: tuple[Cleaner, ...] = DEFAULT_CLEANERS) -> Cleaned:
+    """Run the cleaners in order; every reportable edit becomes an Issue with its source span."""
+    m = Mapped.identity(source)
+    issues: list[Issue] = []
+    for cleaner in cleaners:
+        edits = cleaner(m, rules)
+        if not edits:
+            continue
+        for e in edits:
+            if e.kind:
+                s, t = m.source_span(e.start, e.end)
+                original = source[s:t] if t > s else m.text[e.start:e.start + 8]
+                issues.append(Issue(e.kind, _SEVERITY.get(e.kind, Severity.INFO).value, e.message, original,
+                                    e.suggestion if e.suggestion is not None else e.replacement, s, t))
+        m = m.apply(edits)
+    return Cleaned(source, m, tuple(issues))

@@ -1,2 +1,221 @@
-def build_outline(cleaned, rules):
-    return (), ()
+"""The heading tree: 一、 / （一） / 1. / （1） / ① and 第X章 / 第X条, with clean titles and spans.
+
+Headings are found at the start of paragraphs of the cleaned text. Depth comes from the order marker
+types appear in (as in Word's numbering), so a plan that goes 一、 → 1. directly is handled like one that
+goes 一、 → （一） → 1. A title is the heading text without numbering and trailing 。; a heading whose 。
+was lost in scraping (加大招商引资力度建设全球招商项目库…) is split where its body begins. Numbering
+gaps and restarts are reported as issues.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import regex
+
+from .clean import Cleaned
+from .model import Issue, Section, SectionKind, Severity
+from .numbers import cn_number
+from .rules import Rules
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered paragraph before it is placed in the tree (spans in the cleaned text)."""
+
+    marker: str
+    kind: str
+    number: int
+    label: str
+    title: str
+    start: int
+    body_start: int
+    rule: str
+
+
+def _number(written: str) -> int:
+    if written in CIRCLED:
+        return CIRCLED.index(written) + 1
+    n = cn_number(written)
+    return int(n) if n is not None else 0
+
+
+def _is_parallel(title: str) -> bool:
+    """Titles may be two parallel clauses joined by a comma (严格执行法规标准,加强绿色转型刚性约束)."""
+    parts = regex.split(r"[,，]", title)
+    return len(parts) == 2 and all(4 <= len(p) <= 16 for p in parts) and abs(len(parts[0]) - len(parts[1])) <= 4
+
+
+def _split_merged(rest: str, rules: Rules, tokenizer) -> tuple[int, str]:
+    """Where the body begins in a heading that lost its 。: a word boundary after a title-final noun and
+    before a clause-initial verb; the comma of a parallel title may lie before it. Returns (length, rule)."""
+    import jieba.posseg
+
+    cfg = rules["outline"]
+    starts, ends = set(cfg["clause_start_words"]), set(cfg["title_end_words"])
+    head = rest[:60]
+    words = jieba.posseg.POSTokenizer(tokenizer).lcut(head) if tokenizer is not None else []
+    best, best_pos = -1.0, 0
+    pos = 0
+    comma = regex.search(r"[,，]", head)
+    for i, (w, flag) in enumerate(words[:-1]):
+        pos += len(w)
+        nxt, nflag = words[i + 1]
+        if pos < 4 or pos > cfg["max_title_chars"]:
+            continue
+        title = head[:pos]
+        if title.count("“") != title.count("”") or title.count("《") != title.count("》"):
+            continue
+        if comma and comma.start() < pos and not _is_parallel(title):
+            continue
+        if comma and comma.start() >= pos and comma.start() - pos < 4:
+            continue
+        opens = nxt in starts or any(nxt.startswith(w) for w in starts if len(w) >= 2)
+        score = 3.0 * opens + 1.0 * (nflag[:1] in ("v", "p", "d", "r")) \
+            + 2.0 * (w in ends) + 1.0 * (flag[:1] in ("n", "v") or flag == "vn")
+        if comma and comma.start() < pos:
+            score += 1.0  # a parallel title is more likely to end here than inside its first clause
+        if score > best:
+            best, best_pos = score, pos
+    if best >= 4:
+        return best_pos, "merged_split"
+    comma_end = regex.search(r"[,，;；]", rest)
+    if comma_end and comma_end.start() <= cfg["max_title_chars"]:
+        return comma_end.start(), "first_clause"
+    return min(len(rest), cfg["max_title_chars"]), "truncated"
+
+
+def _title(rest: str, rules: Rules, tokenizer) -> tuple[str, int, str]:
+    """(title, length of heading text consumed, rule) for the text after the numbering."""
+    cfg = rules["outline"]
+    stop = rules.regex(cfg["title_end"]).search(rest)
+    limit = cfg["max_title_chars"]
+    if stop and stop.start() <= limit:
+        candidate = rest[:stop.start()]
+        if not regex.search(r"[,，]", candidate) or _is_parallel(candidate) or len(candidate) <= 16:
+            return candidate, stop.end(), "full_stop"
+    elif not stop and len(rest) <= limit:
+        return rest.rstrip("；;：:"), len(rest), "own_line"
+    if tokenizer is None:
+        n, rule = _split_merged(rest, rules, None)
+    else:
+        n, rule = _split_merged(rest, rules, tokenizer())
+    return rest[:n], n, rule
+
+
+def find_headings(cleaned: Cleaned, rules: Rules, tokenizer: Optional[Callable] = None) -> list[Heading]:
+    text = cleaned.text
+    markers = [(m["name"], m["kind"], rules.regex(r"^" + m["pattern"])) for m in rules["outline"]["markers"]]
+    out = []
+    pos = 0
+    for para in text.split("\n"):
+        start, pos = pos, pos + len(para) + 1
+        if not para.strip():
+            continue
+        for name, kind, pat in markers:
+            m = pat.match(para)
+            if not m or m.end() >= len(para):
+                continue
+            rest = para[m.end():]
+            if regex.match(r"[\d.%％年月日]", rest):  # 1.5%, 2025年… are numbers, not numbering
+                break
+            title, used, rule = _title(rest, rules, tokenizer)
+            title = title.strip().rstrip("。；;：:，,")
+            if not title:
+                break
+            out.append(Heading(name, kind, _number(m.group("n")), para[:m.end()].strip(), title,
+                               start, start + m.end() + used, rule))
+            break
+    return out
+
+
+def _leads(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int, str]]:
+    """Unnumbered lead sentences (推动新一代信息技术纵深发展。…) on later paragraphs of a measure."""
+    limit = rules["outline"]["lead_max_chars"]
+    out = []
+    pos = text.find("\n", start)
+    while 0 <= pos < end:
+        nxt = text.find("\n", pos + 1)
+        para_end = end if nxt < 0 or nxt > end else nxt
+        para = text[pos + 1:para_end]
+        m = regex.match(r"([^。，,、；;：:\d]{4,%d})。" % limit, para)
+        if m:
+            out.append((pos + 1, pos + 1 + m.end(), m.group(1)))
+        pos = nxt if nxt >= 0 else -1
+    return out
+
+
+def build_outline(cleaned: Cleaned, rules: Rules,
+                  tokenizer: Optional[Callable] = None) -> tuple[list[Section], list[Issue]]:
+    """Sections (preamble first, then headings in text order, with lead children) and numbering issues."""
+    text = cleaned.text
+    heads = find_headings(cleaned, rules, tokenizer)
+    stack: list[str] = []           # marker names from the top level down
+    counters: list[int] = []        # position of the current heading at each level
+    last_number: list[int] = []     # number as written at each level
+    placed = []
+    issues: list[Issue] = []
+    for h in heads:
+        if h.marker in stack:
+            level = stack.index(h.marker)
+            del stack[level + 1:], counters[level + 1:], last_number[level + 1:]
+            counters[level] += 1
+            expected = last_number[level] + 1
+            last_number[level] = h.number
+        else:
+            stack.append(h.marker)
+            counters.append(1)
+            last_number.append(h.number)
+            level = len(stack) - 1
+            expected = 1
+        if h.number != expected:
+            what = "numbering_gap" if h.number > expected else "numbering_restart"
+            s, e = cleaned.source_span(h.start, h.start + len(h.label))
+            issues.append(Issue(what, Severity.WARNING.value,
+                                f"heading {h.label} where number {expected} was expected", h.label,
+                                "", s, e))
+        path = ".".join(str(c) for c in counters)
+        placed.append((h, level, path))
+        if h.rule == "merged_split":
+            s, e = cleaned.source_span(h.start, h.body_start)
+            issues.append(Issue("merged_heading", Severity.INFO.value,
+                                "heading and body were run together; split after the title",
+                                text[h.start:h.body_start], h.title, s, e))
+
+    sections: list[Section] = []
+    first = placed[0][0].start if placed else len(text)
+    s, e = cleaned.source_span(0, first)
+    sections.append(Section("", "", "", 0, SectionKind.PREAMBLE.value, "", s, e, 0, first, 0, "preamble"))
+    for i, (h, level, path) in enumerate(placed):
+        end = len(text)
+        for h2, level2, _ in placed[i + 1:]:
+            if level2 <= level:
+                end = h2.start
+                break
+        end = len(text[:end].rstrip())
+        parent = path.rsplit(".", 1)[0] if "." in path else ""
+        s, e = cleaned.source_span(h.start, end)
+        sections.append(Section(path, h.label, h.title, level + 1, h.kind, parent, s, e, h.start, end,
+                                h.body_start, h.rule))
+        if h.kind in (SectionKind.MEASURE.value, SectionKind.ITEM.value):
+            own_end = placed[i + 1][0].start if i + 1 < len(placed) else end
+            leads = _leads(text, h.start, own_end, rules)
+            for k, (ls, le, title) in enumerate(leads, 1):
+                lead_end = leads[k][0] - 1 if k < len(leads) else own_end
+                s2, e2 = cleaned.source_span(ls, lead_end)
+                sections.append(Section(f"{path}.L{k}", "", title, level + 2, SectionKind.LEAD.value, path,
+                                        s2, e2, ls, lead_end, le, "lead"))
+    return sections, issues
+
+
+def section_at(sections, pos: int, numbered_only: bool = True) -> Optional[Section]:
+    """The deepest section whose cleaned-text span contains `pos` (leads skipped when numbered_only)."""
+    best = None
+    for s in sections:
+        if numbered_only and s.kind == SectionKind.LEAD.value:
+            continue
+        if s.text_start <= pos < max(s.text_end, s.text_start + 1) and (best is None or s.depth >= best.depth):
+            best = s
+    return best

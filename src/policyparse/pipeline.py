@@ -45,7 +45,7 @@ def parse(text: str, *, doc_id: str = "", source_path: str = "", options: Option
     opts = options or default_options()
     sha = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     cleaned = clean.clean(text, opts.rules)
-    sections, outline_issues = outline.build_outline(cleaned, opts.rules)
+    sections, outline_issues = outline.build_outline(cleaned, opts.rules, lambda: opts.tokenizer)
     meta = metadata.extract_meta(cleaned, sections, opts.rules,
                                  base=Meta(doc_id=doc_id, source_path=source_path, sha256=sha))
     target_list = targets.extract_targets(cleaned, sections, meta, opts)
