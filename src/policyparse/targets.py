@@ -1,2 +1,465 @@
-def extract_targets(cleaned, sections, meta, options):
-    return ()
+"""Target extraction: indicator, value, unit, comparator, kind, year, baseline year and modality.
+
+A target is read per sentence of the cleaned text. Every quantity (number + unit, or a bare number after
+a comparator such as 不超过1.25) is a candidate; it becomes a target when a verb links it to an
+indicator (…比重达到20%左右), when it is phrased value-first (企业30%以上完成智能化转型), and never when it
+describes a scope (大于2万平方米的), an existing count (现有6处) or a past year. The year comes from the
+last target-year phrase before the value in the sentence (到2025年, “十四五”期间, 2030年前); 分别 pairs
+values with years or with indicators. Clauses without numbers may state qualitative targets
+(有所提升, 完成下达指标, 实现碳达峰, 全覆盖, 保持稳定). Indicator tables are read by tables_of_indicators.
+All vocabulary is in data/targets.yaml; each row records the rule that produced it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator, Optional
+
+import regex
+
+from . import numbers
+from .clean import Cleaned
+from .indicator_tables import table_targets
+from .model import Meta, Section, Target
+from .outline import section_at
+from .rules import Rules, alternation
+
+CLAUSE_DELIMS = "，,；;：:\n"
+SENTENCE_END = regex.compile(r"[。！？!?\n]")
+
+
+@dataclass(frozen=True, eq=False)
+class _Lexicon:
+    """targets.yaml compiled once per Rules object."""
+
+    quantity: "regex.Pattern[str]"
+    bare: "regex.Pattern[str]"
+    year_phrase: "regex.Pattern[str]"
+    baseline: "regex.Pattern[str]"
+    qualitative: tuple[tuple[str, "regex.Pattern[str]"], ...]
+    verbs: dict[str, str]            # verb -> level | decrease | increase | action | value_first
+    verb_tail: "regex.Pattern[str]"
+    verb_head: "regex.Pattern[str]"
+    cmp_before: dict[str, str]
+    cmp_before_tail: "regex.Pattern[str]"
+    cmp_after: dict[str, str]
+    trim_left: "regex.Pattern[str]"
+    trim_right: "regex.Pattern[str]"
+    threshold_tail: "regex.Pattern[str]"
+    existing: "regex.Pattern[str]"
+    aspirational: "regex.Pattern[str]"
+    excluded_units: frozenset
+    count_units: frozenset
+    peak_requires: "regex.Pattern[str]"
+    peak_exclude: "regex.Pattern[str]"
+    generic: "regex.Pattern[str]"
+
+
+_CACHE: dict[int, _Lexicon] = {}
+
+
+def lexicon(rules: Rules) -> _Lexicon:
+    hit = _CACHE.get(id(rules))
+    if hit is not None:
+        return hit
+    cfg, units = rules["targets"], rules["numbers"]["units"]
+    num = r"(?:\d+(?:\.\d+)?(?:万|亿)?)"
+    han_num = r"(?:[零〇○一二两三四五六七八九十百千万亿]+(?:点[零〇○一二三四五六七八九]+)?)"
+    unit_alt = alternation(units + ["%", "％", "个百分点", "百分点"])
+    sep = r"(?:——|[-—–~～至到])"
+    cmp_after = {w: c for c, ws in cfg["comparator_after"].items() for w in ws}
+    quantity = rules.regex(
+        rf"(?<![\d.A-Za-z+\-第])(?P<q>百分之{han_num}|(?:{num}|{han_num}(?={unit_alt}|{sep}))(?:{unit_alt})?"
+        rf"(?:\s*{sep}\s*(?:{num}|{han_num}))?\s*(?P<unit>{unit_alt}))(?P<cmp>{alternation(cmp_after)})?"
+        rf"(?![\d+号])")
+    bare = rules.regex(rf"(?<![\d.A-Za-z+\-])(?P<q>\d+(?:\.\d+)?)(?P<cmp>{alternation(cmp_after)})?(?![\d.%+号年月日A-Za-z])")
+    verbs: dict[str, str] = {}
+    for kind in ("action_verbs", "increase_verbs", "decrease_verbs", "level_verbs", "value_first_verbs"):
+        for v in cfg[kind]:
+            verbs[v] = kind.replace("_verbs", "")
+    cmp_before = {w: c for c, ws in cfg["comparator_before"].items() for w in ws}
+    lex = _Lexicon(
+        quantity=quantity,
+        bare=bare,
+        year_phrase=rules.regex(cfg["year_phrase"]),
+        baseline=rules.regex(cfg["baseline"]),
+        qualitative=tuple((k, rules.regex(p)) for k, p in cfg["qualitative"].items()),
+        verbs=verbs,
+        verb_tail=rules.regex(alternation(verbs) + r"$"),
+        verb_head=rules.regex(r"^" + alternation(verbs)),
+        cmp_before=cmp_before,
+        cmp_before_tail=rules.regex(alternation(cmp_before) + r"$"),
+        cmp_after=cmp_after,
+        trim_left=rules.regex(r"^(?:" + alternation(cfg["indicator_trim_left"]) + r"|[\s，,；;：:、“”\"（）()])+"),
+        trim_right=rules.regex(r"(?:" + alternation(cfg["indicator_trim_right"]) + r"|[\s，,；;：:、])+$"),
+        threshold_tail=rules.regex(alternation(cfg["threshold_before"]) + r"$"),
+        existing=rules.regex(alternation(cfg["existing_before"])),
+        aspirational=rules.regex(alternation(cfg["aspirational"])),
+        excluded_units=frozenset(cfg["excluded_units"]),
+        count_units=frozenset(cfg["count_units"]),
+        peak_requires=rules.regex(cfg["peak_requires"]),
+        peak_exclude=rules.regex(cfg["peak_exclude"]),
+        generic=rules.regex(cfg["generic_indicator"]),
+    )
+    _CACHE[id(rules)] = lex
+    return lex
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A value found in a sentence (spans in the cleaned text)."""
+
+    start: int
+    end: int          # after the comparator written behind it
+    value: float
+    value_max: Optional[float]
+    unit: str
+    cmp_after: str
+    spelled: bool     # written in Chinese numerals (两万个): prose uses these for non-targets (一批, 三个着力)
+
+
+@dataclass(frozen=True)
+class YearContext:
+    years: tuple[int, ...]
+    start: int
+    end: int
+    aspirational: bool
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        if m.start() > start:
+            yield start, m.start() + (1 if m.group() != "\n" else 0)
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _years_in(phrase: str) -> tuple[int, ...]:
+    parts = regex.split(r"(?<=[年”\"期间末])(?:和|、|及|至|—|-|~)", phrase)
+    years = []
+    for p in parts:
+        y = numbers.target_year(p)
+        if y is not None and y not in years:
+            years.append(y)
+    return tuple(years)
+
+
+def year_contexts(text: str, start: int, end: int, lex: _Lexicon) -> list[YearContext]:
+    """Target-year phrases of a sentence, baselines (比2020年, 在2020年的基础上) left out."""
+    baselines = [(m.start(), m.end()) for m in lex.baseline.finditer(text, start, end)]
+    out = []
+    for m in lex.year_phrase.finditer(text, start, end):
+        if any(b0 <= m.start() < b1 or b0 < m.end() <= b1 for b0, b1 in baselines):
+            continue
+        if text[m.end():m.end() + 1] in ("的",) and "基础" in text[m.end():m.end() + 6]:
+            continue
+        years = _years_in(m.group())
+        if years:
+            out.append(YearContext(years, m.start(), m.end(), bool(lex.aspirational.search(m.group()))))
+    return out
+
+
+def _quantities(text: str, start: int, end: int, lex: _Lexicon) -> list[Quantity]:
+    out = []
+    for m in lex.quantity.finditer(text, start, end):
+        q = numbers.parse_quantity(m.group("q"))
+        if q is None or q.unit in lex.excluded_units:
+            continue
+        if not q.value:
+            continue
+        out.append(Quantity(m.start(), m.end(), float(q.value), None if q.value_max is None else float(q.value_max),
+                            q.unit, lex.cmp_after.get(m.group("cmp") or "", ""), not m.group("q")[0].isdigit()))
+    taken = [(q.start, q.end) for q in out]
+    for m in lex.bare.finditer(text, start, end):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        before = text[max(start, m.start() - 6):m.start()]
+        if not lex.cmp_before_tail.search(before) and not regex.search(r"(?:达到|为|降至|提升至|不超过)$", before):
+            continue
+        out.append(Quantity(m.start(), m.end(), float(m.group("q")), None, "",
+                            lex.cmp_after.get(m.group("cmp") or "", ""), False))
+    return sorted(out, key=lambda q: q.start)
+
+
+def _clause_start(text: str, sent_start: int, pos: int, floor: int) -> int:
+    i = pos
+    while i > max(sent_start, floor) and text[i - 1] not in CLAUSE_DELIMS:
+        i -= 1
+    return i
+
+
+def _clause_end(text: str, pos: int, sent_end: int) -> int:
+    i = pos
+    while i < sent_end and text[i] not in CLAUSE_DELIMS and text[i] not in "。":
+        i += 1
+    return i
+
+
+def _trim(s: str, lex: _Lexicon) -> str:
+    prev = None
+    while prev != s:
+        prev = s
+        s = lex.trim_left.sub("", s)
+        s = lex.trim_right.sub("", s)
+    return s.strip()
+
+
+def _strip_phrases(s: str, lex: _Lexicon) -> str:
+    """Drop year and baseline phrases from an indicator candidate (全区…到2025年 -> 全区…)."""
+    s = lex.baseline.sub("", s)
+    s = lex.year_phrase.sub("", s)
+    return s
+
+
+def _after_enumeration(s: str) -> str:
+    """废钢铁、废铜…等9种主要再生资源循环利用量 -> 9种主要再生资源循环利用量: examples before 等 are not the indicator."""
+    if "等" in s:
+        tail = s.rsplit("等", 1)[1]
+        if len(tail) >= 4:
+            return tail
+    return s
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How a quantity relates to its clause."""
+
+    indicator: str
+    verb_kind: str
+    comparator: str
+    value_first: bool
+
+
+def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: _Lexicon, tokenizer) -> Optional[_Reading]:
+    left = _strip_phrases(text[clause_start:q.start], lex)
+    left = regex.sub(r"[\s]+", "", left)
+    comparator = ""
+    m = lex.cmp_before_tail.search(left)
+    if m:
+        comparator = lex.cmp_before[m.group()]
+        left = left[:m.start()]
+    left = lex.trim_right.sub("", left)
+    verb_kind = ""
+    m = lex.verb_tail.search(left)
+    if m:
+        verb_kind = lex.verbs[m.group()]
+        if verb_kind == "increase" and m.group().startswith("年均"):
+            pass  # 年均增长 names a rate: it stays in the indicator
+        else:
+            left = left[:m.start()]
+        if not comparator:
+            m2 = lex.cmp_before_tail.search(left)
+            if m2:
+                comparator = lex.cmp_before[m2.group()]
+                left = left[:m2.start()]
+    if not verb_kind:
+        lead = lex.verb_head.match(_trim(left, lex))
+        if lead and lex.verbs[lead.group()] in ("action", "increase"):
+            verb_kind = "action"  # 新增水电装机容量4000万千瓦: the verb leads the indicator and stays in it
+    right = text[q.end:clause_end]
+    value_first = False
+    if (verb_kind in ("", "value_first") or (comparator and verb_kind == "action")) \
+            and regex.match(r"的?[\p{Han}“]{3,}", right):
+        value_first = True
+        subject = _trim(left, lex)
+        if len(subject) > 10 and tokenizer is not None:
+            words = tokenizer().lcut(subject)
+            subject = words[-1] if words else subject
+        obj = regex.sub(r"^的", "", right)
+        suffix = "比例" if q.unit == "%" else ("数量" if q.unit in lex.count_units or not q.unit else "")
+        indicator = subject + obj + (suffix if not obj.endswith(("比例", "率", "能力", "量", "数")) else "")
+        return _Reading(_trim(indicator, lex), verb_kind or "value_first", comparator, True)
+    if not verb_kind and not comparator:
+        return None
+    return _Reading(_after_enumeration(_trim(left, lex)), verb_kind, comparator, value_first)
+
+
+def _sentence_subject(text: str, s0: int, s1: int, lex: _Lexicon, tokenizer) -> str:
+    """The subject of a sentence whose first clause states no value (全区公共机构用能结构持续优化 -> 全区公共机构):
+    its leading nouns, read with the segmenter."""
+    import jieba.posseg
+
+    pos = s0
+    for clause in regex.split(r"[，,；;]", text[s0:s1]):
+        start, pos = pos, pos + len(clause) + 1
+        body = _trim(_strip_phrases(clause, lex), lex)
+        if not body:
+            continue
+        if regex.search(r"\d", body):
+            return ""
+        words = jieba.posseg.POSTokenizer(tokenizer()).lcut(body)
+        subject = ""
+        for w, flag in words:
+            if flag[:1] not in ("n", "s") and flag not in ("b",):
+                break
+            subject += w
+        return subject if 2 <= len(subject) < len(body) else ""
+    return ""
+
+
+def _kind(verb_kind: str, unit: str) -> str:
+    if verb_kind == "decrease":
+        return "decrease"
+    if verb_kind == "increase" or unit == "百分点":
+        return "increase"
+    return "level"
+
+
+def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: _Lexicon, tokenizer,
+                     prev_indicator: list[str]) -> list[dict]:
+    rows: list[dict] = []
+    quantities = _quantities(text, s0, s1, lex)
+    years = year_contexts(text, s0, s1, lex)
+    floor = s0
+    groups: list[list[Quantity]] = []
+    for q in quantities:  # values joined by 、/和 only (分别达到15%、20%) form one group
+        if groups and regex.fullmatch(r"\s*[、和及与]\s*", text[groups[-1][-1].end:q.start]):
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    for group in groups:
+        q = group[0]
+        c0 = _clause_start(text, s0, q.start, floor)
+        c1 = _clause_end(text, group[-1].end, s1)
+        floor = group[-1].end
+        after = text[group[-1].end:group[-1].end + 1]
+        reading = _read_left(text, q, c0, c1, lex, tokenizer)
+        if reading is None:
+            continue
+        left_raw = text[c0:q.start]
+        if after == "的" and not reading.value_first and reading.verb_kind not in ("level", "decrease", "increase"):
+            continue
+        if lex.threshold_tail.search(left_raw) and after == "的":
+            continue
+        if lex.existing.search(left_raw):
+            continue
+        ctx = [y for y in years if y.end <= q.start]
+        ctx_years = ctx[-1].years if ctx else ()
+        if q.spelled and (reading.value_first or reading.verb_kind not in ("level", "decrease", "increase", "action")):
+            continue
+        if reading.verb_kind == "action" and not reading.comparator and not ctx_years:
+            continue  # 建成10个… without a year or a comparator is a description, not a target
+        if doc_year and ctx_years and max(ctx_years) < doc_year:
+            continue  # a statement about the past is a baseline, not a target
+        indicator = reading.indicator
+        if not indicator and prev_indicator:
+            indicator = prev_indicator[-1]
+        elif prev_indicator and prev_indicator[-1].endswith(indicator) and len(indicator) >= 2:
+            indicator = prev_indicator[-1]
+        if not indicator:
+            continue
+        if lex.generic.match(indicator):
+            indicator = _sentence_subject(text, s0, q.start, lex, tokenizer) + indicator
+        clause = text[c0:c1]
+        aspirational = bool(lex.aspirational.search(clause)) or bool(ctx and ctx[-1].aspirational)
+        base = lex.baseline.search(text, _clause_start(text, s0, q.start, s0), q.start)
+        baseline = int(next(g for g in base.captures("y"))) if base else None
+        distributive = "分别" in text[s0:q.start]
+        indicators = [indicator]
+        if len(group) > 1 and len(regex.split(r"[、和]", indicator)) == len(group) and distributive:
+            indicators = regex.split(r"[、和]", indicator)
+        year_list: list[Optional[int]] = list(ctx_years) if ctx_years else [None]
+        combos: list[tuple[Quantity, str, Optional[int]]] = []
+        if len(group) > 1 and len(year_list) == len(group) and distributive:
+            combos = [(g, indicator, y) for g, y in zip(group, year_list)]
+        elif len(group) > 1 and len(indicators) == len(group):
+            combos = [(g, ind, year_list[-1]) for g, ind in zip(group, indicators)]
+        elif len(group) == 1 and len(year_list) > 1 and distributive:
+            combos = [(q, indicator, y) for y in year_list]
+        else:
+            combos = [(g, indicator, year_list[-1]) for g in group]
+        for g, ind, y in combos:
+            comparator = g.cmp_after or reading.comparator or "="
+            rows.append(dict(indicator=ind, value=g.value, value_max=g.value_max, unit=g.unit,
+                             comparator=comparator, kind=_kind(reading.verb_kind, g.unit), year=y,
+                             baseline_year=baseline, modality="aspirational" if aspirational else "binding",
+                             rule="value_first" if reading.value_first else f"verb_{reading.verb_kind or 'cmp'}",
+                             pos=g.start))
+        prev_indicator.append(indicator)
+    return rows
+
+
+def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spans: list[int],
+                         prev_indicator: list[str]) -> list[dict]:
+    rows = []
+    years = year_contexts(text, s0, s1, lex)
+    c0 = s0
+    for i in range(s0, s1 + 1):
+        if i < s1 and text[i] not in CLAUSE_DELIMS and text[i] != "。":
+            continue
+        clause = text[c0:i]
+        start = c0
+        c0 = i + 1
+        if not clause.strip() or any(start <= p < i for p in numeric_spans):
+            continue
+        ctx = [y for y in years if y.start < i]
+        for kind, pat in lex.qualitative:
+            m = pat.search(clause)
+            if not m or not m.group():
+                continue
+            if kind == "peak" and (not lex.peak_requires.search(m.group()) or lex.peak_exclude.search(clause)):
+                continue
+            if kind != "delegated" and not ctx:
+                continue
+            if kind == "peak" and not any(y.start >= start for y in ctx):
+                continue  # a peak target names its year in the clause (2030年前实现碳达峰)
+            in_clause = [y for y in ctx if y.start >= start]
+            year = (in_clause or ctx)[-1].years[-1] if (in_clause or ctx) else None
+            left = _trim(_strip_phrases(clause[:m.start()], lex), lex)
+            if kind == "delegated":
+                obj = m.groupdict().get("obj") or ""
+                indicator = left or (obj + "任务目标" if obj else "")
+            elif kind == "peak":
+                indicator = left if left and len(left) <= 20 else "碳达峰"
+            else:
+                indicator = left
+                if kind == "full":
+                    indicator = _trim(left + clause[m.end():], lex)
+            if not indicator:
+                indicator = prev_indicator[-1] if prev_indicator else ""
+            if not indicator:
+                continue
+            aspirational = bool(lex.aspirational.search(clause)) or bool(ctx and ctx[-1].aspirational)
+            rows.append(dict(indicator=_after_enumeration(indicator), value=None, value_max=None, unit="",
+                             comparator="", kind=kind, year=year, baseline_year=None,
+                             modality="aspirational" if aspirational else "binding", rule=f"qualitative_{kind}",
+                             pos=start + m.start()))
+            prev_indicator.append(indicator)
+            break
+    return rows
+
+
+def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, options) -> tuple[Target, ...]:
+    text = cleaned.text
+    lex = lexicon(options.rules)
+    tokenizer = (lambda: options.tokenizer)
+    doc_year = int(meta.date[:4]) if meta.date[:4].isdigit() else None
+    rows: list[tuple[int, int, dict]] = []
+    prev_indicator: list[str] = []
+    last_para = -1
+    for s0, s1 in sentences(text):
+        para = text.rfind("\n", 0, s0)
+        if para != last_para:
+            prev_indicator = []
+            last_para = para
+        num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator)
+        spans = [r["pos"] for r in num]
+        qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator)
+        for r in num + qual:
+            rows.append((s0, s1, r))
+    for s0, s1, r in table_targets(text, options.rules):
+        rows.append((s0, s1, r))
+    out = []
+    for n, (s0, s1, r) in enumerate(sorted(rows, key=lambda x: (x[2]["pos"], x[0])), 1):
+        sec = section_at(sections, r["pos"])
+        src0, src1 = cleaned.source_span(s0, s1)
+        quote = regex.sub(r"\s*\n\s*", "", text[s0:s1]).strip()
+        out.append(Target(
+            target_id=f"T{n:04d}", section_path=sec.section_path if sec else "",
+            section_title=sec.title if sec else "", indicator=r["indicator"], value=r["value"],
+            value_max=r["value_max"], unit=r["unit"], comparator=r["comparator"], kind=r["kind"],
+            year=r["year"], baseline_year=r["baseline_year"], modality=r["modality"], quote=quote,
+            char_start=src0, char_end=src1, rule=r["rule"]))
+    return tuple(out)
