@@ -8,16 +8,11 @@ import logging
 
 from .model import Document, Entity, InputError, Issue, Meta, OutlineNode, PolicyParseError, Section, Target
 from .pipeline import Options, parse, parse_file
+from .diff import diff  # imported eagerly: a lazy import would rebind pp.diff to the submodule
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __version__ = "0.1.0"
-
-
-def diff(child, parent):
-    """Compare a child plan with its parent plan (Documents, files or extracted snapshots)."""
-    from .diff import diff as _diff
-    return _diff(child, parent)
 
 
 __all__ = ["parse", "parse_file", "diff", "Options", "Document", "Section", "Target", "Entity", "Issue",

@@ -69,16 +69,16 @@ def _cmd_extract(a) -> int:
 
 
 def _cmd_diff(a) -> int:
-    from . import diff, report
-    result = diff.diff_paths(a.child, a.parent)
-    report.write_diff(result, Path(a.out))
+    from .diff import diff_paths
+    from .report import write_diff
+    write_diff(diff_paths(a.child, a.parent), Path(a.out))
     return 0
 
 
 def _cmd_compare(a) -> int:
-    from . import diff, report
-    result = diff.compare_paths(a.parent, a.children)
-    report.write_compare(result, Path(a.out))
+    from .diff import compare_paths
+    from .report import write_compare
+    write_compare(compare_paths(a.parent, a.children), Path(a.out))
     return 0
 
 
@@ -89,6 +89,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = _parser()
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if a.debug else logging.WARNING, format="%(message)s")
+    logging.getLogger("jieba").setLevel(logging.DEBUG if a.debug else logging.WARNING)
     try:
         return COMMANDS[a.command](a)
     except (PolicyParseError, OSError) as exc:

@@ -30,32 +30,75 @@ def _notice_title(head: str, rules: Rules) -> str:
         m = pat.fullmatch(line.strip())
         if m:
             return m.group("t")
-    m = pat.search(_flat(head))
+    flat = _flat(head)
+    m = next((m for m in pat.finditer(flat) if flat[m.start() - 1:m.start()] != "《"), None)
     if not m:
         return ""
     title = m.group("t")
     return regex.sub(r"^[^:：]{1,8}[:：]", "", title)  # a page label such as 名称:
 
 
-def _plan_title(head: str, notice_title: str, rules: Rules) -> str:
+def _title_block(head: str, rules: Rules) -> str:
+    """The title at the top of the text, joined when a PDF wrapped it over several short lines."""
     cfg = rules["metadata"]
-    for p in cfg["plan_title_in_notice"]:
-        for source in (head, notice_title):
-            m = rules.regex(p).search(source)
-            if m:
-                return m.group("t").strip()
+    suffix, skip = rules.regex(cfg["title_suffix"]), rules.regex(cfg["title_block_skip"])
+    lines = [l.strip() for l in head.split("\n")[:12]]
+    for i, first in enumerate(lines):
+        if not first or skip.match(first):
+            continue
+        block = ""
+        for line in lines[i:i + cfg["title_block_max_lines"]]:
+            if not line or regex.search(r"[。；;]", line) or (block and regex.match(r"[（(]", line)):
+                break
+            block += line
+            if suffix.search(block):
+                return regex.sub(r"\s+", "", block)
+    return ""
+
+
+def _unquote(title: str) -> str:
+    title = regex.sub(r"^(?:附件\s*\d*[:：]?)", "", title.strip())
+    return regex.sub(r"^《(.*)》$", r"\1", title)
+
+
+def _plan_title(head: str, notice_title: str, block: str, rules: Rules) -> str:
+    """The plan's own title: as the covering notice hands it on, else the title at the top."""
+    cfg = rules["metadata"]
+    patterns = [rules.regex(p) for p in cfg["plan_title_in_notice"]]
+    for p in patterns:
+        m = p.search(notice_title)
+        if m:
+            return _unquote(m.group("t"))
+    if block and block != notice_title:
+        return _unquote(block)
+    for p in patterns:
+        m = p.search(head)
+        if m:
+            return _unquote(m.group("t"))
     m = rules.regex(cfg["plan_title_line"], regex.M).search(head)
     if m:
-        return m.group("t")
+        return _unquote(m.group("t"))
     return notice_title
 
 
-def _issuer(head: str, notice_title: str, rules: Rules) -> str:
-    if "关于" in notice_title:
-        issuer = notice_title.split("关于", 1)[0].strip()
-        if issuer:
-            return issuer
-    return _first(rules.regex(rules["metadata"]["label_issuer"]), head)
+def _doc_number(head: str, rules: Rules) -> str:
+    """The notice's own number; one right after a cited 《title》 belongs to that document."""
+    for m in rules.regex(rules["metadata"]["doc_number_line"], regex.M).finditer(head):
+        if not regex.search(r"》\s*[（(【\[]?\s*$", head[max(0, m.start() - 3):m.start()]):
+            return regex.sub(r"\s+", "", m.group("v"))
+    return ""
+
+
+def _issuer(head: str, titles: tuple[str, ...], rules: Rules) -> str:
+    """Who issued it: the organization before 关于 in a title, or the page's 发布机构 label."""
+    suffix = rules.regex(rules["metadata"]["issuer_suffix"])
+    for title in titles:
+        if "关于" in title:
+            issuer = regex.sub(r"\s+", "", title.split("关于", 1)[0])
+            if issuer and suffix.search(issuer):
+                return issuer
+    label = _first(rules.regex(rules["metadata"]["label_issuer"]), head)
+    return label if label and suffix.search(label) else ""
 
 
 def _date(text: str, first_heading: int, rules: Rules) -> str:
@@ -106,8 +149,9 @@ def extract_meta(cleaned: Cleaned, sections: list[Section], rules: Rules, base: 
     first_heading = numbered[0].text_start if numbered else min(len(text), HEAD_CHARS)
     head = text[:max(first_heading, 200)][:HEAD_CHARS]
     notice_title = _notice_title(head, rules)
-    title = _plan_title(head, notice_title, rules)
-    issuer = _issuer(head, notice_title, rules)
+    block = _title_block(head, rules)
+    title = _plan_title(head, notice_title, block, rules)
+    issuer = _issuer(head, (notice_title, block, title), rules)
     level, region = _level_region(issuer, title, rules)
     cfg = rules["metadata"]
     preamble_end = numbered[1].text_start if len(numbered) > 1 else len(text)
@@ -116,7 +160,7 @@ def extract_meta(cleaned: Cleaned, sections: list[Section], rules: Rules, base: 
         notice_title=notice_title,
         title=title,
         issuer=issuer,
-        doc_number=regex.sub(r"\s+", "", _first(rules.regex(cfg["doc_number"]), head)),
+        doc_number=_doc_number(head, rules),
         index_number=_first(rules.regex(cfg["label_index_number"]), head),
         date=_date(text, first_heading, rules),
         level=level,
