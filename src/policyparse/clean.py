@@ -28,6 +28,7 @@ HEADING_START = regex.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章条节部篇]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、．.]"
     r"|[（(][一二三四五六七八九十]+[）)]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|——|附件|附表)")
 HAN = r"\p{Han}"
+FULL_WIDTH = regex.compile(r"[０-９Ａ-Ｚａ-ｚ％．]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,11 +66,11 @@ def normalize_newlines(m: Mapped, rules: Rules) -> list[Edit]:
 
 def drop_web_chrome(m: Mapped, rules: Rules) -> list[Edit]:
     """Whole lines of navigation, widgets and site footers."""
-    pats = [rules.regex(p) for p in rules["clean"]["web_chrome_lines"]]
+    pat = rules.regex("|".join(f"(?:{p})" for p in rules["clean"]["web_chrome_lines"]))
     edits = []
     for start, end in _lines(m.text):
         line = m.text[start:end].strip(" \t\u3000?\u00a0")
-        if line and any(p.search(line) for p in pats):
+        if line and pat.search(line):
             edits.append(Edit(start, min(end + 1, len(m.text)), "", "web_chrome", "web-page chrome removed",
                               suggestion=""))
     return edits
@@ -82,11 +83,17 @@ def remove_spam(m: Mapped, rules: Rules) -> list[Edit]:
     phrase = cfg["spam_phrase"]
     allowed = set(cfg["spam_allowed"])
     found: set[str] = set()
+    counts: dict[str, int] = {}  # one count per distinct phrase: a count per match is quadratic
     for frame in cfg["spam_frames"]:
         pat = rules.regex(f"(?<={frame['before']})(?P<x>{phrase})(?={frame['after']})")
         for x in pat.finditer(m.text):
-            if x.group("x") not in allowed and m.text.count(x.group("x")) >= cfg["spam_min_repeats"]:
-                found.add(x.group("x"))
+            word = x.group("x")
+            if word in allowed:
+                continue
+            if word not in counts:
+                counts[word] = m.text.count(word)
+            if counts[word] >= cfg["spam_min_repeats"]:
+                found.add(word)
     if not found:
         return []
     before = rules.regex(f"(?:{'|'.join(f['before'] for f in cfg['spam_frames'])})$")
@@ -139,9 +146,9 @@ def to_simplified(m: Mapped, rules: Rules) -> list[Edit]:
 def fold_width(m: Mapped, rules: Rules) -> list[Edit]:
     """Full-width digits, Latin letters and ％ to ASCII for matching; punctuation stays as written."""
     out = []
-    for x in regex.finditer(r"[０-９Ａ-Ｚａ-ｚ％．]", m.text):
+    for x in FULL_WIDTH.finditer(m.text):
         ch = x.group()
-        if ch == "．" and not regex.match(r"(?<=[0-9０-９])．", m.text[max(0, x.start() - 1):x.end()]):
+        if ch == "．" and not (x.start() and m.text[x.start() - 1] in "0123456789０１２３４５６７８９"):
             continue
         out.append(Edit(x.start(), x.end(), chr(ord(ch) - 0xFEE0)))
     return out
@@ -192,7 +199,9 @@ def drop_page_furniture(m: Mapped, rules: Rules) -> list[Edit]:
 
 
 def _width(s: str) -> float:
-    return sum(1.0 if ord(c) > 0x2E80 else 0.5 for c in s)
+    """Display width: Chinese characters count one, ASCII half (the count runs in C)."""
+    ascii_chars = len(s.encode("ascii", "ignore"))
+    return len(s) - ascii_chars / 2
 
 
 def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:

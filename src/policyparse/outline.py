@@ -51,12 +51,10 @@ def _is_parallel(title: str) -> bool:
 def _split_merged(rest: str, rules: Rules, tokenizer) -> tuple[int, str]:
     """Where the body begins in a heading that lost its 。: a word boundary after a title-final noun and
     before a clause-initial verb; the comma of a parallel title may lie before it. Returns (length, rule)."""
-    import jieba.posseg
-
     cfg = rules["outline"]
     starts, ends = set(cfg["clause_start_words"]), set(cfg["title_end_words"])
     head = rest[:60]
-    words = jieba.posseg.POSTokenizer(tokenizer).lcut(head) if tokenizer is not None else []
+    words = tokenizer.lcut(head) if tokenizer is not None else []
     best, best_pos = -1.0, 0
     pos = 0
     comma = regex.search(r"[,，]", head)
@@ -188,13 +186,16 @@ def build_outline(cleaned: Cleaned, rules: Rules,
     first = placed[0][0].start if placed else len(text)
     s, e = cleaned.source_span(0, first)
     sections.append(Section("", "", "", 0, SectionKind.PREAMBLE.value, "", s, e, 0, first, 0, "preamble"))
+    # A section ends where the next heading of its level or higher begins. Found for all headings in one
+    # pass with a stack (a scan over placed[i + 1:] per heading was quadratic in a text of many headings).
+    ends = [len(text)] * len(placed)
+    open_heads: list[int] = []
+    for j, (h2, level2, _) in enumerate(placed):
+        while open_heads and placed[open_heads[-1]][1] >= level2:
+            ends[open_heads.pop()] = h2.start
+        open_heads.append(j)
     for i, (h, level, path) in enumerate(placed):
-        end = len(text)
-        for h2, level2, _ in placed[i + 1:]:
-            if level2 <= level:
-                end = h2.start
-                break
-        end = len(text[:end].rstrip())
+        end = _rstrip_end(text, ends[i])
         parent = path.rsplit(".", 1)[0] if "." in path else ""
         s, e = cleaned.source_span(h.start, end)
         sections.append(Section(path, h.label, h.title, level + 1, h.kind, parent, s, e, h.start, end,
@@ -208,6 +209,13 @@ def build_outline(cleaned: Cleaned, rules: Rules,
                 sections.append(Section(f"{path}.L{k}", "", title, level + 2, SectionKind.LEAD.value, path,
                                         s2, e2, ls, lead_end, le, "lead"))
     return sections, issues
+
+
+def _rstrip_end(text: str, end: int) -> int:
+    """len(text[:end].rstrip()) without copying the text (a copy per section is quadratic)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def section_at(sections, pos: int, numbered_only: bool = True) -> Optional[Section]:

@@ -28,6 +28,12 @@ class Options:
         """A private jieba Tokenizer with the domain dictionary (jieba's global one is never touched)."""
         return entities.make_tokenizer(self.rules)
 
+    @cached_property
+    def pos_tokenizer(self):
+        """Part-of-speech tagging over the same private dictionary (built once: loading tags is slow)."""
+        import jieba.posseg
+        return jieba.posseg.POSTokenizer(self.tokenizer)
+
 
 _DEFAULT: dict[str, Options] = {}
 
@@ -45,7 +51,7 @@ def parse(text: str, *, doc_id: str = "", source_path: str = "", options: Option
     opts = options or default_options()
     sha = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     cleaned = clean.clean(text, opts.rules)
-    sections, outline_issues = outline.build_outline(cleaned, opts.rules, lambda: opts.tokenizer)
+    sections, outline_issues = outline.build_outline(cleaned, opts.rules, lambda: opts.pos_tokenizer)
     meta = metadata.extract_meta(cleaned, sections, opts.rules,
                                  base=Meta(doc_id=doc_id, source_path=source_path, sha256=sha))
     target_list = targets.extract_targets(cleaned, sections, meta, opts)

@@ -16,6 +16,7 @@ import regex
 import yaml
 
 DATA_PACKAGE = "policyparse.data"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: 5x faster
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -64,7 +65,7 @@ def load_rules() -> Rules:
     files = {}
     for name in data_files():
         text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-        files[name[: -len(".yaml")]] = yaml.safe_load(text)
+        files[name[: -len(".yaml")]] = yaml.load(text, Loader=_LOADER)
     return Rules(files)
 
 

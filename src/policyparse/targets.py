@@ -26,6 +26,17 @@ from .rules import Rules, alternation
 
 CLAUSE_DELIMS = "，,；;：:\n"
 SENTENCE_END = regex.compile(r"[。！？!?\n]")
+CLAUSE_SPLIT = regex.compile(r"[，,；;：:\n。]")
+YEAR_SEP = regex.compile(r"(?<=[年”\"期间末])(?:和|、|及|至|—|-|~)")
+SPACES = regex.compile(r"\s+")
+LINE_BREAKS = regex.compile(r"\s*\n\s*")
+VALUE_VERB_TAIL = regex.compile(r"(?:达到|为|降至|提升至|不超过)$")
+OBJECT_START = regex.compile(r"的?[\p{Han}“]{3,}")
+LIST_JOINER = regex.compile(r"\s*[、和及与]\s*")
+LIST_SPLIT = regex.compile(r"[、和]")
+SUBJECT_CLAUSES = regex.compile(r"[，,；;]")
+DIGIT = regex.compile(r"\d")
+HAS_NUMBER = regex.compile(r"[\d零〇○一二两三四五六七八九十百千万]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +64,8 @@ class _Lexicon:
     peak_requires: "regex.Pattern[str]"
     peak_exclude: "regex.Pattern[str]"
     generic: "regex.Pattern[str]"
+    any_qualitative: "regex.Pattern[str]"
+    any_year: "regex.Pattern[str]"
 
 
 _CACHE: dict[int, _Lexicon] = {}
@@ -100,6 +113,8 @@ def lexicon(rules: Rules) -> _Lexicon:
         peak_requires=rules.regex(cfg["peak_requires"]),
         peak_exclude=rules.regex(cfg["peak_exclude"]),
         generic=rules.regex(cfg["generic_indicator"]),
+        any_qualitative=rules.regex("|".join(f"(?:{p})" for p in cfg["qualitative"].values())),
+        any_year=rules.regex(r"\d{4}\s*年|十[一二三四五六七八九]五"),
     )
     _CACHE[id(rules)] = lex
     return lex
@@ -126,6 +141,12 @@ class YearContext:
     aspirational: bool
 
 
+@dataclass(frozen=True)
+class _Segmenters:
+    words: object
+    pos: object
+
+
 def sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in SENTENCE_END.finditer(text):
@@ -137,7 +158,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _years_in(phrase: str) -> tuple[int, ...]:
-    parts = regex.split(r"(?<=[年”\"期间末])(?:和|、|及|至|—|-|~)", phrase)
+    parts = YEAR_SEP.split(phrase)
     years = []
     for p in parts:
         y = numbers.target_year(p)
@@ -176,7 +197,7 @@ def _quantities(text: str, start: int, end: int, lex: _Lexicon) -> list[Quantity
         if any(a <= m.start() < b for a, b in taken):
             continue
         before = text[max(start, m.start() - 6):m.start()]
-        if not lex.cmp_before_tail.search(before) and not regex.search(r"(?:达到|为|降至|提升至|不超过)$", before):
+        if not lex.cmp_before_tail.search(before) and not VALUE_VERB_TAIL.search(before):
             continue
         out.append(Quantity(m.start(), m.end(), float(m.group("q")), None, "",
                             lex.cmp_after.get(m.group("cmp") or "", ""), False))
@@ -234,7 +255,7 @@ class _Reading:
 
 def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: _Lexicon, tokenizer) -> Optional[_Reading]:
     left = _strip_phrases(text[clause_start:q.start], lex)
-    left = regex.sub(r"[\s]+", "", left)
+    left = SPACES.sub("", left)
     comparator = ""
     m = lex.cmp_before_tail.search(left)
     if m:
@@ -261,13 +282,13 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
     right = text[q.end:clause_end]
     value_first = False
     if (verb_kind in ("", "value_first") or (comparator and verb_kind == "action")) \
-            and regex.match(r"的?[\p{Han}“]{3,}", right):
+            and OBJECT_START.match(right):
         value_first = True
         subject = _trim(left, lex)
         if len(subject) > 10 and tokenizer is not None:
-            words = tokenizer().lcut(subject)
+            words = tokenizer().words.lcut(subject)
             subject = words[-1] if words else subject
-        obj = regex.sub(r"^的", "", right)
+        obj = right[1:] if right.startswith("的") else right
         suffix = "比例" if q.unit == "%" else ("数量" if q.unit in lex.count_units or not q.unit else "")
         indicator = subject + obj + (suffix if not obj.endswith(("比例", "率", "能力", "量", "数")) else "")
         return _Reading(_trim(indicator, lex), verb_kind or "value_first", comparator, True)
@@ -279,17 +300,15 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
 def _sentence_subject(text: str, s0: int, s1: int, lex: _Lexicon, tokenizer) -> str:
     """The subject of a sentence whose first clause states no value (全区公共机构用能结构持续优化 -> 全区公共机构):
     its leading nouns, read with the segmenter."""
-    import jieba.posseg
-
     pos = s0
-    for clause in regex.split(r"[，,；;]", text[s0:s1]):
+    for clause in SUBJECT_CLAUSES.split(text[s0:s1]):
         start, pos = pos, pos + len(clause) + 1
         body = _trim(_strip_phrases(clause, lex), lex)
         if not body:
             continue
-        if regex.search(r"\d", body):
+        if DIGIT.search(body):
             return ""
-        words = jieba.posseg.POSTokenizer(tokenizer()).lcut(body)
+        words = tokenizer().pos.lcut(body)
         subject = ""
         for w, flag in words:
             if flag[:1] not in ("n", "s") and flag not in ("b",):
@@ -308,14 +327,13 @@ def _kind(verb_kind: str, unit: str) -> str:
 
 
 def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: _Lexicon, tokenizer,
-                     prev_indicator: list[str]) -> list[dict]:
+                     prev_indicator: list[str], years: list[YearContext]) -> list[dict]:
     rows: list[dict] = []
     quantities = _quantities(text, s0, s1, lex)
-    years = year_contexts(text, s0, s1, lex)
     floor = s0
     groups: list[list[Quantity]] = []
     for q in quantities:  # values joined by 、/和 only (分别达到15%、20%) form one group
-        if groups and regex.fullmatch(r"\s*[、和及与]\s*", text[groups[-1][-1].end:q.start]):
+        if groups and LIST_JOINER.fullmatch(text[groups[-1][-1].end:q.start]):
             groups[-1].append(q)
         else:
             groups.append([q])
@@ -358,8 +376,8 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         baseline = int(next(g for g in base.captures("y"))) if base else None
         distributive = "分别" in text[s0:q.start]
         indicators = [indicator]
-        if len(group) > 1 and len(regex.split(r"[、和]", indicator)) == len(group) and distributive:
-            indicators = regex.split(r"[、和]", indicator)
+        if len(group) > 1 and len(LIST_SPLIT.split(indicator)) == len(group) and distributive:
+            indicators = LIST_SPLIT.split(indicator)
         year_list: list[Optional[int]] = list(ctx_years) if ctx_years else [None]
         combos: list[tuple[Quantity, str, Optional[int]]] = []
         if len(group) > 1 and len(year_list) == len(group) and distributive:
@@ -382,16 +400,14 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
 
 
 def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spans: list[int],
-                         prev_indicator: list[str]) -> list[dict]:
-    rows = []
-    years = year_contexts(text, s0, s1, lex)
-    c0 = s0
-    for i in range(s0, s1 + 1):
-        if i < s1 and text[i] not in CLAUSE_DELIMS and text[i] != "。":
-            continue
-        clause = text[c0:i]
-        start = c0
-        c0 = i + 1
+                         prev_indicator: list[str], years: list[YearContext]) -> list[dict]:
+    rows: list[dict] = []
+    if not lex.any_qualitative.search(text, s0, s1):
+        return rows
+    bounds = [s0] + [m.end() for m in CLAUSE_SPLIT.finditer(text, s0, s1)] + [s1 + 1]
+    for start, nxt in zip(bounds, bounds[1:]):
+        i = nxt - 1
+        clause = text[start:i]
         if not clause.strip() or any(start <= p < i for p in numeric_spans):
             continue
         ctx = [y for y in years if y.start < i]
@@ -434,7 +450,7 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
 def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, options) -> tuple[Target, ...]:
     text = cleaned.text
     lex = lexicon(options.rules)
-    tokenizer = (lambda: options.tokenizer)
+    tokenizer = (lambda: _Segmenters(options.tokenizer, options.pos_tokenizer))
     doc_year = int(meta.date[:4]) if meta.date[:4].isdigit() else None
     rows: list[tuple[int, int, dict]] = []
     prev_indicator: list[str] = []
@@ -444,9 +460,11 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
         if para != last_para:
             prev_indicator = []
             last_para = para
-        num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator)
+        years = year_contexts(text, s0, s1, lex) if lex.any_year.search(text, s0, s1) else []
+        num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator, years) \
+            if HAS_NUMBER.search(text, s0, s1) else []
         spans = [r["pos"] for r in num]
-        qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator)
+        qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator, years)
         for r in num + qual:
             rows.append((s0, s1, r))
     for s0, s1, r in table_targets(text, options.rules):
@@ -455,7 +473,7 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
     for n, (s0, s1, r) in enumerate(sorted(rows, key=lambda x: (x[2]["pos"], x[0])), 1):
         sec = section_at(sections, r["pos"])
         src0, src1 = cleaned.source_span(s0, s1)
-        quote = regex.sub(r"\s*\n\s*", "", text[s0:s1]).strip()
+        quote = LINE_BREAKS.sub("", text[s0:s1]).strip()
         out.append(Target(
             target_id=f"T{n:04d}", section_path=sec.section_path if sec else "",
             section_title=sec.title if sec else "", indicator=r["indicator"], value=r["value"],
