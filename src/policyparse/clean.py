@@ -118,7 +118,7 @@ def drop_placeholders(m: Mapped, rules: Rules) -> list[Edit]:
 
 def strip_lines(m: Mapped, rules: Rules) -> list[Edit]:
     edits = []
-    for x in regex.finditer(r"(?m)^[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+$", m.text):
+    for x in regex.finditer(r"(?m)^[ \u3000\u00a0]+|[ \t\u3000\u00a0]+$", m.text):
         edits.append(Edit(x.start(), x.end(), ""))
     return edits
 
@@ -242,9 +242,9 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
 def tighten_spaces(m: Mapped, rules: Rules) -> list[Edit]:
     """Spaces that PDF extraction puts around numbers and Latin words in Chinese text (到 2025 年)."""
     pat = rules.regex(
-        r"(?<=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？%])[ \t\u3000\u00a0]+(?=[\w%.\p{Ps}\p{Pi}—])"
-        r"|(?<=[\w%.\p{Pe}\p{Pf}])[ \t\u3000\u00a0]+(?=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？%])"
-        r"|(?<=\d)[ \t]+(?=[.%]\d*)|(?<=\d\.)[ \t]+(?=\d)")
+        r"(?<=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？%])[ \u3000\u00a0]+(?=[\w%.\p{Ps}\p{Pi}—])"
+        r"|(?<=[\w%.\p{Pe}\p{Pf}])[ \u3000\u00a0]+(?=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？%])"
+        r"|(?<=\d) +(?=[.%]\d*)|(?<=\d\.) +(?=\d)")  # tabs separate table cells and stay
     return [Edit(x.start(), x.end(), "") for x in pat.finditer(m.text)]
 
 

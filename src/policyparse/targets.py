@@ -85,7 +85,7 @@ def lexicon(rules: Rules) -> _Lexicon:
         rf"(?<![\d.A-Za-z+\-第])(?P<q>百分之{han_num}|(?:{num}|{han_num}(?={unit_alt}|{sep}))(?:{unit_alt})?"
         rf"(?:\s*{sep}\s*(?:{num}|{han_num}))?\s*(?P<unit>{unit_alt}))(?P<cmp>{alternation(cmp_after)})?"
         rf"(?![\d+号])")
-    bare = rules.regex(rf"(?<![\d.A-Za-z+\-])(?P<q>\d+(?:\.\d+)?)(?P<cmp>{alternation(cmp_after)})?(?![\d.%+号年月日A-Za-z])")
+    bare = rules.regex(rf"(?<![\d.A-Za-z+\-])(?P<q>\d+(?:\.\d+)?)(?P<cmp>{alternation(cmp_after)})?(?![\d.%+号年月日A-Za-z\p{{Han}}])")
     verbs: dict[str, str] = {}
     for kind in ("action_verbs", "increase_verbs", "decrease_verbs", "level_verbs", "value_first_verbs"):
         for v in cfg[kind]:
@@ -205,8 +205,19 @@ def _quantities(text: str, start: int, end: int, lex: _Lexicon) -> list[Quantity
 
 
 def _clause_start(text: str, sent_start: int, pos: int, floor: int) -> int:
-    i = pos
-    while i > max(sent_start, floor) and text[i - 1] not in CLAUSE_DELIMS:
+    """Back from `pos` to a clause delimiter, or to an opening bracket not closed before `pos`
+    (…清洁能源通道（可再生能源电量比例原则上不低于50%）: the clause is the bracket's content)."""
+    i, depth = pos, 0
+    while i > max(sent_start, floor):
+        ch = text[i - 1]
+        if ch in CLAUSE_DELIMS:
+            break
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            if depth == 0:
+                break
+            depth -= 1
         i -= 1
     return i
 
@@ -275,13 +286,16 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
             if m2:
                 comparator = lex.cmp_before[m2.group()]
                 left = left[:m2.start()]
+    leading_verb = False
     if not verb_kind:
         lead = lex.verb_head.match(_trim(left, lex))
         if lead and lex.verbs[lead.group()] in ("action", "increase"):
-            verb_kind = "action"  # 新增水电装机容量4000万千瓦: the verb leads the indicator and stays in it
+            verb_kind, leading_verb = "action", True  # 新增水电装机容量4000万千瓦: the verb stays in the indicator
     right = text[q.end:clause_end]
+    if right.startswith("的") and lex.quantity.search(right):
+        return None  # 平均节能率15%及以上的建筑面积达到600万平方米: the first value only scopes the indicator
     value_first = False
-    if (verb_kind in ("", "value_first") or (comparator and verb_kind == "action")) \
+    if (verb_kind in ("", "value_first") or (verb_kind == "action" and (comparator or leading_verb))) \
             and OBJECT_START.match(right):
         value_first = True
         subject = _trim(left, lex)
@@ -318,6 +332,12 @@ def _sentence_subject(text: str, s0: int, s1: int, lex: _Lexicon, tokenizer) -> 
     return ""
 
 
+def _distribute(parts: list[str]) -> list[str]:
+    """再生铜、再生铝产量 -> 再生铜产量, 再生铝产量: a short head shares the tail of the last item."""
+    last = parts[-1]
+    return [p + last[len(p):] if len(p) <= 6 and len(p) < len(last) else p for p in parts[:-1]] + [last]
+
+
 def _kind(verb_kind: str, unit: str) -> str:
     if verb_kind == "decrease":
         return "decrease"
@@ -341,7 +361,6 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         q = group[0]
         c0 = _clause_start(text, s0, q.start, floor)
         c1 = _clause_end(text, group[-1].end, s1)
-        floor = group[-1].end
         after = text[group[-1].end:group[-1].end + 1]
         reading = _read_left(text, q, c0, c1, lex, tokenizer)
         if reading is None:
@@ -377,7 +396,7 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         distributive = "分别" in text[s0:q.start]
         indicators = [indicator]
         if len(group) > 1 and len(LIST_SPLIT.split(indicator)) == len(group) and distributive:
-            indicators = LIST_SPLIT.split(indicator)
+            indicators = _distribute(LIST_SPLIT.split(indicator))
         year_list: list[Optional[int]] = list(ctx_years) if ctx_years else [None]
         combos: list[tuple[Quantity, str, Optional[int]]] = []
         if len(group) > 1 and len(year_list) == len(group) and distributive:
@@ -396,6 +415,7 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
                              rule="value_first" if reading.value_first else f"verb_{reading.verb_kind or 'cmp'}",
                              pos=g.start))
         prev_indicator.append(indicator)
+        floor = group[-1].end  # the next indicator starts after this target (…达到100%新建居住建筑…)
     return rows
 
 
@@ -455,12 +475,19 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
     rows: list[tuple[int, int, dict]] = []
     prev_indicator: list[str] = []
     last_para = -1
+    carried: list[YearContext] = []
     for s0, s1 in sentences(text):
         para = text.rfind("\n", 0, s0)
         if para != last_para:
-            prev_indicator = []
+            prev_indicator, carried = [], []
             last_para = para
         years = year_contexts(text, s0, s1, lex) if lex.any_year.search(text, s0, s1) else []
+        if years:
+            # 到2025年，…。单位GDP能耗下降14%。: a sentence that opens with its year sets it for those that follow
+            opens = lex.trim_left.sub("", text[s0:years[0].start]) == ""
+            carried = [YearContext(years[0].years, s0, s0, years[0].aspirational)] if opens else []
+        elif carried:
+            years = [YearContext(carried[0].years, s0, s0, carried[0].aspirational)]
         num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator, years) \
             if HAS_NUMBER.search(text, s0, s1) else []
         spans = [r["pos"] for r in num]
@@ -473,7 +500,7 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
     for n, (s0, s1, r) in enumerate(sorted(rows, key=lambda x: (x[2]["pos"], x[0])), 1):
         sec = section_at(sections, r["pos"])
         src0, src1 = cleaned.source_span(s0, s1)
-        quote = LINE_BREAKS.sub("", text[s0:s1]).strip()
+        quote = LINE_BREAKS.sub(" " if r["rule"] == "indicator_table" else "", text[s0:s1]).strip()
         out.append(Target(
             target_id=f"T{n:04d}", section_path=sec.section_path if sec else "",
             section_title=sec.title if sec else "", indicator=r["indicator"], value=r["value"],
