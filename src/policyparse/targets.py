@@ -66,6 +66,8 @@ class _Lexicon:
     generic: "regex.Pattern[str]"
     any_qualitative: "regex.Pattern[str]"
     any_year: "regex.Pattern[str]"
+    past_clause: "regex.Pattern[str]"
+    retrospective: "regex.Pattern[str]"
 
 
 _CACHE: dict[int, _Lexicon] = {}
@@ -115,6 +117,8 @@ def lexicon(rules: Rules) -> _Lexicon:
         generic=rules.regex(cfg["generic_indicator"]),
         any_qualitative=rules.regex("|".join(f"(?:{p})" for p in cfg["qualitative"].values())),
         any_year=rules.regex(r"\d{4}\s*年|十[一二三四五六七八九]五"),
+        past_clause=rules.regex(cfg["past_clause"]),
+        retrospective=rules.regex(cfg["retrospective_section"]),
     )
     _CACHE[id(rules)] = lex
     return lex
@@ -370,8 +374,8 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             continue
         if lex.threshold_tail.search(left_raw) and after == "的":
             continue
-        if lex.existing.search(left_raw):
-            continue
+        if lex.existing.search(left_raw[-8:]) or lex.past_clause.search(text, c0, c1):
+            continue  # 现有6处, 由1330万千瓦增长到…, 已全部淘汰: what exists, where a change starts, what was done
         ctx = [y for y in years if y.end <= q.start]
         ctx_years = ctx[-1].years if ctx else ()
         if q.spelled and (reading.value_first or reading.verb_kind not in ("level", "decrease", "increase", "action")):
@@ -467,11 +471,31 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
     return rows
 
 
+def _document_year(meta: Meta) -> Optional[int]:
+    """The year the plan was issued, or else the first year of the planning period its title names
+    (“十四五”规划 -> 2021), so that statements about earlier years read as baselines."""
+    if meta.date[:4].isdigit():
+        return int(meta.date[:4])
+    period = numbers.planning_period(meta.title or meta.notice_title)
+    return period[0] if period else None
+
+
+def _dice(a: str, b: str) -> float:
+    x, y = {a[i:i + 2] for i in range(len(a) - 1)}, {b[i:i + 2] for i in range(len(b) - 1)}
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else float(a == b)
+
+
+def _is_repeat(row: dict, prose: list[dict]) -> bool:
+    """A table row that restates a target already read from the prose (same value, unit and year)."""
+    return any(p["value"] == row["value"] and p["unit"] == row["unit"] and p["year"] == row["year"]
+               and _dice(p["indicator"], row["indicator"]) >= 0.5 for p in prose)
+
+
 def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, options) -> tuple[Target, ...]:
     text = cleaned.text
     lex = lexicon(options.rules)
     tokenizer = (lambda: _Segmenters(options.tokenizer, options.pos_tokenizer))
-    doc_year = int(meta.date[:4]) if meta.date[:4].isdigit() else None
+    doc_year = _document_year(meta)
     rows: list[tuple[int, int, dict]] = []
     prev_indicator: list[str] = []
     last_para = -1
@@ -494,11 +518,23 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
         qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator, years)
         for r in num + qual:
             rows.append((s0, s1, r))
+    prose = [r for _, _, r in rows if r["value"] is not None]
     for s0, s1, r in table_targets(text, options.rules):
-        rows.append((s0, s1, r))
+        if not _is_repeat(r, prose):
+            rows.append((s0, s1, r))
+    by_path = {s.section_path: s for s in sections}
+
+    def looks_back(sec: Optional[Section]) -> bool:
+        while sec is not None and sec.section_path:
+            if lex.retrospective.search(sec.title):
+                return True
+            sec = by_path.get(sec.parent_path)
+        return False
+
     out = []
-    for n, (s0, s1, r) in enumerate(sorted(rows, key=lambda x: (x[2]["pos"], x[0])), 1):
-        sec = section_at(sections, r["pos"])
+    placed = [(r, s0, s1, section_at(sections, r["pos"])) for s0, s1, r in sorted(rows, key=lambda x: (x[2]["pos"], x[0]))]
+    placed = [p for p in placed if not looks_back(p[3])]
+    for n, (r, s0, s1, sec) in enumerate(placed, 1):
         src0, src1 = cleaned.source_span(s0, s1)
         quote = LINE_BREAKS.sub(" " if r["rule"] == "indicator_table" else "", text[s0:s1]).strip()
         out.append(Target(
