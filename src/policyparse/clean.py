@@ -107,6 +107,17 @@ def remove_spam(m: Mapped, rules: Rules) -> list[Edit]:
     return edits
 
 
+def drop_table_of_contents(m: Mapped, rules: Rules) -> list[Edit]:
+    """Table-of-contents lines (…………12): the headings they list follow in the text itself."""
+    pat = rules.regex(rules["clean"]["toc_line"])
+    edits = []
+    for start, end in _lines(m.text):
+        if pat.match(m.text[start:end].strip()):
+            edits.append(Edit(start, min(end + 1, len(m.text)), "", "table_of_contents",
+                              "table-of-contents line removed"))
+    return edits
+
+
 def drop_placeholders(m: Mapped, rules: Rules) -> list[Edit]:
     """'?' for a lost space is never a real question mark in a notice (those are full-width ？)."""
     pat = rules.regex(rules["clean"]["placeholder"])
@@ -251,6 +262,7 @@ def tighten_spaces(m: Mapped, rules: Rules) -> list[Edit]:
 DEFAULT_CLEANERS: tuple[Cleaner, ...] = (
     normalize_newlines,
     drop_web_chrome,
+    drop_table_of_contents,
     remove_spam,
     drop_placeholders,
     strip_lines,

@@ -8,6 +8,7 @@ gaps and restarts are reported as issues.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -145,12 +146,31 @@ def _leads(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int
     return out
 
 
+def _drop_listing(heads: list[Heading], text: str) -> list[Heading]:
+    """A contents listing without page numbers (第一章 总则 / 第二章 … on consecutive lines, before the
+    chapters themselves): a run of headings of one marker, starting at 1, with nothing between them,
+    whose number 1 comes again later. The run is dropped so that the chapters are read once."""
+    i = 0
+    while i < len(heads):
+        h = heads[i]
+        j = i
+        while (j + 1 < len(heads) and heads[j + 1].marker == h.marker
+               and not text[heads[j].body_start:heads[j + 1].start].strip()):
+            j += 1
+        again = any(k.marker == h.marker and k.number == h.number for k in heads[j + 1:])
+        if h.number == 1 and j - i >= 2 and again:
+            return heads[:i] + heads[j + 1:]
+        i = j + 1
+    return heads
+
+
 def build_outline(cleaned: Cleaned, rules: Rules,
                   tokenizer: Optional[Callable] = None) -> tuple[list[Section], list[Issue]]:
     """Sections (preamble first, then headings in text order, with lead children) and numbering issues."""
     text = cleaned.text
-    heads = find_headings(cleaned, rules, tokenizer)
+    heads = _drop_listing(find_headings(cleaned, rules, tokenizer), text)
     stack: list[str] = []           # marker names from the top level down
+    last_seen: dict[str, int] = {}  # last number written per marker, for numbering that runs on
     counters: list[int] = []        # position of the current heading at each level
     last_number: list[int] = []     # number as written at each level
     placed = []
@@ -168,6 +188,9 @@ def build_outline(cleaned: Cleaned, rules: Rules,
             last_number.append(h.number)
             level = len(stack) - 1
             expected = 1
+            if h.number == last_seen.get(h.marker, 0) + 1 and h.number > 1:
+                expected = h.number  # items numbered on across parts (（四） opens part 三): not a gap
+        last_seen[h.marker] = h.number
         if h.number != expected:
             what = "numbering_gap" if h.number > expected else "numbering_restart"
             s, e = cleaned.source_span(h.start, h.start + len(h.label))
@@ -218,8 +241,7 @@ def _rstrip_end(text: str, end: int) -> int:
     return end
 
 
-def section_at(sections, pos: int, numbered_only: bool = True) -> Optional[Section]:
-    """The deepest section whose cleaned-text span contains `pos` (leads skipped when numbered_only)."""
+def _scan(sections, pos: int, numbered_only: bool) -> Optional[Section]:
     best = None
     for s in sections:
         if numbered_only and s.kind == SectionKind.LEAD.value:
@@ -227,3 +249,54 @@ def section_at(sections, pos: int, numbered_only: bool = True) -> Optional[Secti
         if s.text_start <= pos < max(s.text_end, s.text_start + 1) and (best is None or s.depth >= best.depth):
             best = s
     return best
+
+
+class SectionIndex:
+    """section_at for many positions in O(depths · log n) each instead of a scan of every section.
+
+    Sections of one depth never overlap (a heading ends where the next one of its level begins), so per
+    depth a binary search finds the one section that may hold a position. The index checks that on
+    building and, for sections that break it, falls back to the scan. A scan per target made target
+    extraction quadratic on a text of many headings and targets (one 1 MB hostile text: minutes).
+    """
+
+    def __init__(self, sections, numbered_only: bool = True):
+        self.sections, self.numbered_only, self.n = sections, numbered_only, len(sections)
+        by_depth: dict[int, list[Section]] = {}
+        for s in sections:
+            if not (numbered_only and s.kind == SectionKind.LEAD.value):
+                by_depth.setdefault(s.depth, []).append(s)
+        self.levels = []   # (depth, starts, sections), deepest first
+        self.ok = True
+        for depth in sorted(by_depth, reverse=True):
+            group = by_depth[depth]
+            ends = [max(s.text_end, s.text_start + 1) for s in group]
+            if any(group[i + 1].text_start < ends[i] for i in range(len(group) - 1)):
+                self.ok = False
+            self.levels.append((depth, [s.text_start for s in group], group, ends))
+
+    def at(self, pos: int) -> Optional[Section]:
+        if not self.ok:
+            return _scan(self.sections, pos, self.numbered_only)
+        for _, starts, group, ends in self.levels:
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos < ends[i]:
+                return group[i]
+        return None
+
+
+_LAST_INDEX: list = []   # the index of the sections list asked about last (callers ask per target)
+
+
+def section_at(sections, pos: int, numbered_only: bool = True) -> Optional[Section]:
+    """The deepest section whose cleaned-text span contains `pos` (leads skipped when numbered_only).
+
+    Callers ask once per target with the same list: the SectionIndex of that list is kept between calls
+    (a reference to the list is held, so its identity cannot be reused by another list meanwhile).
+    """
+    hit = _LAST_INDEX[0] if _LAST_INDEX else None
+    if hit is None or hit.sections is not sections or hit.numbered_only != numbered_only \
+            or hit.n != len(sections):   # another list, or this one changed since
+        hit = SectionIndex(sections, numbered_only)
+        _LAST_INDEX[:] = [hit]
+    return hit.at(pos)
