@@ -83,6 +83,9 @@ def _plan_title(head: str, notice_title: str, block: str, rules: Rules) -> str:
 
 def _doc_number(head: str, rules: Rules) -> str:
     """The notice's own number; one right after a cited 《title》 belongs to that document."""
+    labelled = _first(rules.regex(rules["metadata"]["doc_number_label"]), head)
+    if labelled:
+        return regex.sub(r"\s+", "", labelled)
     for m in rules.regex(rules["metadata"]["doc_number_line"], regex.M).finditer(head):
         if not regex.search(r"》\s*[（(【\[]?\s*$", head[max(0, m.start() - 3):m.start()]):
             return regex.sub(r"\s+", "", m.group("v"))

@@ -71,7 +71,7 @@ def _split_merged(rest: str, rules: Rules, tokenizer) -> tuple[int, str]:
             continue
         if comma and comma.start() >= pos and comma.start() - pos < 4:
             continue
-        opens = nxt in starts or any(nxt.startswith(w) for w in starts if len(w) >= 2)
+        opens = any(head.startswith(w, pos) for w in starts)  # 各街镇 may be cut as 各街|镇
         score = 3.0 * opens + 1.0 * (nflag[:1] in ("v", "p", "d", "r")) \
             + 2.0 * (w in ends) + 1.0 * (flag[:1] in ("n", "v") or flag == "vn")
         if comma and comma.start() < pos:

@@ -29,10 +29,22 @@ class Options:
         return entities.make_tokenizer(self.rules)
 
     @cached_property
-    def pos_tokenizer(self):
-        """Part-of-speech tagging over the same private dictionary (built once: loading tags is slow)."""
-        import jieba.posseg
-        return jieba.posseg.POSTokenizer(self.tokenizer)
+    def pos_tokenizer(self) -> "Tagger":
+        """Words with their dictionary part of speech, over the same private tokenizer."""
+        return Tagger(self.tokenizer)
+
+
+class Tagger:
+    """(word, tag) pairs from the private tokenizer's dictionary tags: the few rules that look at parts
+    of speech (heading/body splits, sentence subjects) need no HMM tagging, and jieba.posseg would
+    read the whole dictionary a second time."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+        self.tags = getattr(tokenizer, "tags", {})
+
+    def lcut(self, text: str) -> list[tuple[str, str]]:
+        return [(w, self.tags.get(w, "x")) for w in self.tokenizer.lcut(text)]
 
 
 _DEFAULT: dict[str, Options] = {}

@@ -276,9 +276,11 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
     if m:
         comparator = lex.cmp_before[m.group()]
         left = left[:m.start()]
-    left = lex.trim_right.sub("", left)
     verb_kind = ""
-    m = lex.verb_tail.search(left)
+    m = lex.verb_tail.search(left)  # before trimming: 保持在 must not lose its 在
+    if not m:
+        left = lex.trim_right.sub("", left)
+        m = lex.verb_tail.search(left)
     if m:
         verb_kind = lex.verbs[m.group()]
         if verb_kind == "increase" and m.group().startswith("年均"):
