@@ -11,6 +11,8 @@ All vocabulary is in data/targets.yaml; each row records the rule that produced 
 """
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Optional
@@ -21,7 +23,7 @@ from . import numbers
 from .clean import Cleaned
 from .indicator_tables import table_targets
 from .model import Meta, Section, Target
-from .outline import section_at
+from .outline import SectionIndex
 from .rules import Rules, alternation
 
 CLAUSE_DELIMS = "，,；;：:\n"
@@ -186,25 +188,43 @@ def year_contexts(text: str, start: int, end: int, lex: _Lexicon) -> list[YearCo
     return out
 
 
+def _finite(x) -> Optional[float]:
+    """A float, or None for a number no table cell can hold (10**400 written out in a hostile text)."""
+    try:
+        v = float(x)
+    except (OverflowError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _inside(starts: list[int], ends: list[int], pos: int) -> bool:
+    """Whether pos lies in one of the sorted, non-overlapping spans."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ends[i]
+
+
 def _quantities(text: str, start: int, end: int, lex: _Lexicon) -> list[Quantity]:
     out = []
     for m in lex.quantity.finditer(text, start, end):
         q = numbers.parse_quantity(m.group("q"))
-        if q is None or q.unit in lex.excluded_units:
+        if q is None or q.unit in lex.excluded_units or not q.value:
             continue
-        if not q.value:
+        value = _finite(q.value)
+        value_max = None if q.value_max is None else _finite(q.value_max)
+        if value is None or (q.value_max is not None and value_max is None):
             continue
-        out.append(Quantity(m.start(), m.end(), float(q.value), None if q.value_max is None else float(q.value_max),
-                            q.unit, lex.cmp_after.get(m.group("cmp") or "", ""), not m.group("q")[0].isdigit()))
-    taken = [(q.start, q.end) for q in out]
+        out.append(Quantity(m.start(), m.end(), value, value_max, q.unit,
+                            lex.cmp_after.get(m.group("cmp") or "", ""), not m.group("q")[0].isdigit()))
+    starts, ends = [q.start for q in out], [q.end for q in out]
     for m in lex.bare.finditer(text, start, end):
-        if any(a <= m.start() < b for a, b in taken):
+        if _inside(starts, ends, m.start()):
             continue
         before = text[max(start, m.start() - 6):m.start()]
         if not lex.cmp_before_tail.search(before) and not VALUE_VERB_TAIL.search(before):
             continue
-        out.append(Quantity(m.start(), m.end(), float(m.group("q")), None, "",
-                            lex.cmp_after.get(m.group("cmp") or "", ""), False))
+        value = _finite(m.group("q"))
+        if value is not None:
+            out.append(Quantity(m.start(), m.end(), value, None, "", lex.cmp_after.get(m.group("cmp") or "", ""), False))
     return sorted(out, key=lambda q: q.start)
 
 
@@ -356,6 +376,7 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
                      prev_indicator: list[str], years: list[YearContext]) -> list[dict]:
     rows: list[dict] = []
     quantities = _quantities(text, s0, s1, lex)
+    year_ends = [y.end for y in years]  # year phrases do not overlap: ends are sorted
     floor = s0
     groups: list[list[Quantity]] = []
     for q in quantities:  # values joined by 、/和 only (分别达到15%、20%) form one group
@@ -378,7 +399,7 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             continue
         if lex.existing.search(left_raw[-8:]) or lex.past_clause.search(text, c0, c1):
             continue  # 现有6处, 由1330万千瓦增长到…, 已全部淘汰: what exists, where a change starts, what was done
-        ctx = [y for y in years if y.end <= q.start]
+        ctx = years[:bisect_right(year_ends, q.start)]
         ctx_years = ctx[-1].years if ctx else ()
         if q.spelled and (reading.value_first or reading.verb_kind not in ("level", "decrease", "increase", "action")):
             continue
@@ -399,7 +420,7 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         aspirational = bool(lex.aspirational.search(clause)) or bool(ctx and ctx[-1].aspirational)
         base = lex.baseline.search(text, _clause_start(text, s0, q.start, s0), q.start)
         baseline = int(next(g for g in base.captures("y"))) if base else None
-        distributive = "分别" in text[s0:q.start]
+        distributive = text.find("分别", s0, q.start) >= 0
         indicators = [indicator]
         if len(group) > 1 and len(LIST_SPLIT.split(indicator)) == len(group) and distributive:
             indicators = _distribute(LIST_SPLIT.split(indicator))
@@ -431,12 +452,14 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
     if not lex.any_qualitative.search(text, s0, s1):
         return rows
     bounds = [s0] + [m.end() for m in CLAUSE_SPLIT.finditer(text, s0, s1)] + [s1 + 1]
+    year_starts = [y.start for y in years]
     for start, nxt in zip(bounds, bounds[1:]):
         i = nxt - 1
         clause = text[start:i]
-        if not clause.strip() or any(start <= p < i for p in numeric_spans):
+        k = bisect_left(numeric_spans, start)
+        if not clause.strip() or (k < len(numeric_spans) and numeric_spans[k] < i):
             continue
-        ctx = [y for y in years if y.start < i]
+        ctx = years[:bisect_left(year_starts, i)]
         for kind, pat in lex.qualitative:
             m = pat.search(clause)
             if not m or not m.group():
@@ -471,6 +494,17 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
             prev_indicator.append(indicator)
             break
     return rows
+
+
+QUOTE_MAX = 600   # a sentence longer than this (a text without 。) is quoted around the value only
+QUOTE_SIDE = 250
+
+
+def _quote_span(text: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
+    """The sentence, or a window of it around the value when the sentence is very long."""
+    if s1 - s0 <= QUOTE_MAX:
+        return s0, s1
+    return max(s0, pos - QUOTE_SIDE), min(s1, pos + QUOTE_SIDE)
 
 
 def _document_year(meta: Meta) -> Optional[int]:
@@ -516,7 +550,7 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
             years = [YearContext(carried[0].years, s0, s0, carried[0].aspirational)]
         num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator, years) \
             if HAS_NUMBER.search(text, s0, s1) else []
-        spans = [r["pos"] for r in num]
+        spans = sorted(r["pos"] for r in num)
         qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator, years)
         for r in num + qual:
             rows.append((s0, s1, r))
@@ -534,9 +568,11 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
         return False
 
     out = []
-    placed = [(r, s0, s1, section_at(sections, r["pos"])) for s0, s1, r in sorted(rows, key=lambda x: (x[2]["pos"], x[0]))]
+    index = SectionIndex(sections)
+    placed = [(r, s0, s1, index.at(r["pos"])) for s0, s1, r in sorted(rows, key=lambda x: (x[2]["pos"], x[0]))]
     placed = [p for p in placed if not looks_back(p[3])]
     for n, (r, s0, s1, sec) in enumerate(placed, 1):
+        s0, s1 = _quote_span(text, s0, s1, r["pos"])
         src0, src1 = cleaned.source_span(s0, s1)
         quote = LINE_BREAKS.sub(" " if r["rule"] == "indicator_table" else "", text[s0:s1]).strip()
         out.append(Target(
