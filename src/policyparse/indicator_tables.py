@@ -433,7 +433,10 @@ def _targets(cols: list[Column], rows: list[_Row], v: _Vocab, rules: Rules) -> l
     base = next((c.year for c in years if c.baseline), None)
     if base is None and len({c.year for c in years}) > 1:
         first = min(years, key=lambda c: c.year)
-        base = None if first.target else first.year     # the earliest year is the baseline (2020年)
+        # the earliest year is the baseline (2020年, 2022年现状) unless it is itself a planning year
+        # after 2020 (2025年 beside 2030年: both are targets)
+        looks_planned = first.year % 5 == 0 and first.year > 2020
+        base = None if first.target or looks_planned else first.year
     marks = v.cfg["binding_marks"]
     marked = any(r.name and any(m in r.name.text for m in marks) for r in rows)
     out: list[Span] = []

@@ -32,7 +32,6 @@ CLAUSE_SPLIT = regex.compile(r"[，,；;：:\n。]")
 YEAR_SEP = regex.compile(r"(?<=[年”\"期间末])(?:和|、|及|至|—|-|~)")
 SPACES = regex.compile(r"\s+")
 LINE_BREAKS = regex.compile(r"\s*\n\s*")
-VALUE_VERB_TAIL = regex.compile(r"(?:达到|为|降至|提升至|不超过)$")
 OBJECT_START = regex.compile(r"的?[\p{Han}“]{3,}")
 LIST_JOINER = regex.compile(r"\s*[、和及与]\s*")
 LIST_SPLIT = regex.compile(r"[、和]")
@@ -66,6 +65,8 @@ class _Lexicon:
     peak_requires: "regex.Pattern[str]"
     peak_exclude: "regex.Pattern[str]"
     generic: "regex.Pattern[str]"
+    scope_prefix: "regex.Pattern[str]"
+    level_tail: "regex.Pattern[str]"
     any_qualitative: "regex.Pattern[str]"
     any_year: "regex.Pattern[str]"
     past_clause: "regex.Pattern[str]"
@@ -117,6 +118,8 @@ def lexicon(rules: Rules) -> _Lexicon:
         peak_requires=rules.regex(cfg["peak_requires"]),
         peak_exclude=rules.regex(cfg["peak_exclude"]),
         generic=rules.regex(cfg["generic_indicator"]),
+        scope_prefix=rules.regex(cfg["scope_prefix"]),
+        level_tail=rules.regex(alternation(cfg["level_verbs"]) + r"$"),
         any_qualitative=rules.regex("|".join(f"(?:{p})" for p in cfg["qualitative"].values())),
         any_year=rules.regex(r"\d{4}\s*年|十[一二三四五六七八九]五"),
         past_clause=rules.regex(cfg["past_clause"]),
@@ -154,8 +157,11 @@ class _Segmenters:
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Sentences end at 。！？ and at line ends, but a line that ends in a comma continues (PDF text)."""
     start = 0
     for m in SENTENCE_END.finditer(text):
+        if m.group() == "\n" and m.start() > 0 and text[m.start() - 1] in "，,、；;":
+            continue
         if m.start() > start:
             yield start, m.start() + (1 if m.group() != "\n" else 0)
         start = m.end()
@@ -182,6 +188,8 @@ def year_contexts(text: str, start: int, end: int, lex: _Lexicon) -> list[YearCo
             continue
         if text[m.end():m.end() + 1] in ("的",) and "基础" in text[m.end():m.end() + 6]:
             continue
+        if text[max(start, m.start() - 1):m.start()] in ("较", "比") or text[max(start, m.start() - 2):m.start()] == "相比":
+            continue  # 较“十二五”末: a baseline written as a period
         years = _years_in(m.group())
         if years:
             out.append(YearContext(years, m.start(), m.end(), bool(lex.aspirational.search(m.group()))))
@@ -220,7 +228,7 @@ def _quantities(text: str, start: int, end: int, lex: _Lexicon) -> list[Quantity
         if _inside(starts, ends, m.start()):
             continue
         before = text[max(start, m.start() - 6):m.start()]
-        if not lex.cmp_before_tail.search(before) and not VALUE_VERB_TAIL.search(before):
+        if not lex.cmp_before_tail.search(before) and not lex.level_tail.search(before):
             continue
         value = _finite(m.group("q"))
         if value is not None:
@@ -313,8 +321,13 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
                 comparator = lex.cmp_before[m2.group()]
                 left = left[:m2.start()]
     leading_verb = False
+    bare_left = lex.scope_prefix.sub("", _trim(left, lex))
+    head = lex.verb_head.match(bare_left)
+    if verb_kind == "action" and head and lex.verbs[head.group()] == "action" and m is not None \
+            and len(bare_left) >= head.end() + 2:
+        left = left + m.group()  # 完成既有建筑节能改造: the leading verb names the action, 改造 stays
     if not verb_kind:
-        lead = lex.verb_head.match(_trim(left, lex))
+        lead = head
         if lead and lex.verbs[lead.group()] in ("action", "increase"):
             verb_kind, leading_verb = "action", True  # 新增水电装机容量4000万千瓦: the verb stays in the indicator
     right = text[q.end:clause_end]
@@ -405,8 +418,6 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             continue
         if reading.verb_kind == "action" and not reading.comparator and not ctx_years:
             continue  # 建成10个… without a year or a comparator is a description, not a target
-        if doc_year and ctx_years and max(ctx_years) < doc_year:
-            continue  # a statement about the past is a baseline, not a target
         indicator = reading.indicator
         if not indicator and prev_indicator:
             indicator = prev_indicator[-1]
@@ -414,11 +425,17 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             indicator = prev_indicator[-1]
         if not indicator:
             continue
+        if doc_year and ctx_years and max(ctx_years) < doc_year:
+            prev_indicator.append(indicator)  # …森林覆盖率为11.5%，到2025年达到14%: the next clause names it no more
+            continue  # a statement about the past is a baseline, not a target
         if lex.generic.match(indicator):
             indicator = _sentence_subject(text, s0, q.start, lex, tokenizer) + indicator
         clause = text[c0:c1]
         aspirational = bool(lex.aspirational.search(clause)) or bool(ctx and ctx[-1].aspirational)
         base = lex.baseline.search(text, _clause_start(text, s0, q.start, s0), q.start)
+        if base is None and reading.verb_kind in ("decrease", "increase"):
+            # 与2020年相比，全县化肥使用量减少5%: a baseline stated once for the sentence
+            base = next(iter(reversed(list(lex.baseline.finditer(text, s0, q.start)))), None)
         baseline = int(next(g for g in base.captures("y"))) if base else None
         distributive = text.find("分别", s0, q.start) >= 0
         indicators = [indicator]
@@ -447,7 +464,7 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
 
 
 def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spans: list[int],
-                         prev_indicator: list[str], years: list[YearContext]) -> list[dict]:
+                         prev_indicator: list[str], years: list[YearContext], doc_year: Optional[int]) -> list[dict]:
     rows: list[dict] = []
     if not lex.any_qualitative.search(text, s0, s1):
         return rows
@@ -468,10 +485,12 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
                 continue
             if kind != "delegated" and not ctx:
                 continue
-            if kind == "peak" and not any(y.start >= start for y in ctx):
-                continue  # a peak target names its year in the clause (2030年前实现碳达峰)
             in_clause = [y for y in ctx if y.start >= start]
+            if kind == "peak" and not (in_clause or (ctx and ctx[-1].end >= start - 1)):
+                continue  # a peak target names its year in its clause or just before (到2030年，…达到峰值)
             year = (in_clause or ctx)[-1].years[-1] if (in_clause or ctx) else None
+            if doc_year and year and year < doc_year:
+                continue  # what was achieved by a past year is not a target
             left = _trim(_strip_phrases(clause[:m.start()], lex), lex)
             if kind == "delegated":
                 obj = m.groupdict().get("obj") or ""
@@ -551,7 +570,7 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
         num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator, years) \
             if HAS_NUMBER.search(text, s0, s1) else []
         spans = sorted(r["pos"] for r in num)
-        qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator, years)
+        qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator, years, doc_year)
         for r in num + qual:
             rows.append((s0, s1, r))
     prose = [r for _, _, r in rows if r["value"] is not None]
