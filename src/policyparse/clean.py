@@ -26,9 +26,11 @@ Cleaner = Callable[[Mapped, Rules], list]
 
 HEADING_START = regex.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章条节部篇]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、．.]"
-    r"|[（(][一二三四五六七八九十]+[）)]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|——|附件|附表)")
+    r"|[（(][一二三四五六七八九十]+[）)]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|——|附件|附表"
+    r"|[（(]?[\p{Han}]{1,12}[〔\[［]\s*\d{4})")  # a document number on its own line
 HAN = r"\p{Han}"
 FULL_WIDTH = regex.compile(r"[０-９Ａ-Ｚａ-ｚ％．]")
+DIGITS = regex.compile(r"\d+")
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,7 +187,8 @@ def flag_lost_separators(m: Mapped, rules: Rules) -> list[Edit]:
         unit = m.text[x.end()]
         rng = numbers.lost_separator(x.group(1), unit)
         if rng:
-            edits.append(Edit(x.start(), x.start(), "", "lost_separator",
+            end = x.end() + 1  # the flag covers 510家; the text stays as it is
+            edits.append(Edit(x.start(), end, m.text[x.start():end], "lost_separator",
                               f"{x.group(1)}{unit} looks like a range whose separator was lost",
                               suggestion=f"{rng[0]}—{rng[1]}{unit}"))
     return edits
@@ -196,13 +199,16 @@ def drop_page_furniture(m: Mapped, rules: Rules) -> list[Edit]:
     cfg = rules["clean"]
     lines = [(s, e, m.text[s:e].strip()) for s, e in _lines(m.text)]
     counts = Counter(t for _, _, t in lines if t)
+    shapes = Counter(DIGITS.sub("#", t) for _, _, t in lines if t and DIGITS.search(t))
     page_no = [rules.regex(p) for p in cfg["page_number_lines"]]
     edits = []
     for s, e, t in lines:
         if not t:
             continue
-        repeated = (counts[t] >= cfg["running_header_min_repeats"] and len(t) >= cfg["running_header_min_chars"]
-                    and not regex.search(r"[。；;]", t))
+        shape = DIGITS.sub("#", t)
+        repeats = max(counts[t], shapes[shape] if shape != t else 0)  # - 2 重庆市人民政府发布: the number varies
+        repeated = (repeats >= cfg["running_header_min_repeats"] and len(t) >= cfg["running_header_min_chars"]
+                    and not regex.search(r"[。；;，,]", t))
         if repeated or any(p.match(t) for p in page_no):
             edits.append(Edit(s, min(e + 1, len(m.text)), "", "web_chrome" if repeated else "",
                               "running page header/footer removed" if repeated else ""))
@@ -261,12 +267,12 @@ def tighten_spaces(m: Mapped, rules: Rules) -> list[Edit]:
 
 DEFAULT_CLEANERS: tuple[Cleaner, ...] = (
     normalize_newlines,
+    to_simplified,          # first, so that every later rule reads simplified characters
     drop_web_chrome,
     drop_table_of_contents,
     remove_spam,
     drop_placeholders,
     strip_lines,
-    to_simplified,
     fold_width,
     repair_dates,
     drop_page_furniture,

@@ -105,7 +105,7 @@ def _issuer(head: str, titles: tuple[str, ...], rules: Rules) -> str:
 
 
 def _date(text: str, first_heading: int, rules: Rules) -> str:
-    pat = rules.regex(rules["metadata"]["date"])
+    pat = rules.regex(rules["metadata"]["date_line"], regex.M)
     for region in (text[:first_heading], text[:HEAD_CHARS], text[-600:]):
         for m in pat.finditer(region):
             y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])

@@ -108,15 +108,28 @@ def find_headings(cleaned: Cleaned, rules: Rules, tokenizer: Optional[Callable] 
     text = cleaned.text
     markers = [(m["name"], m["kind"], rules.regex(r"^" + m["pattern"])) for m in rules["outline"]["markers"]]
     out = []
-    pos = 0
+    paras, pos = [], 0
     for para in text.split("\n"):
-        start, pos = pos, pos + len(para) + 1
+        paras.append((pos, para))
+        pos += len(para) + 1
+    for i, (start, para) in enumerate(paras):
         if not para.strip():
             continue
         for name, kind, pat in markers:
             m = pat.match(para)
-            if not m or m.end() >= len(para):
+            if not m:
                 continue
+            if m.end() >= len(para.rstrip()):
+                # 七、 alone on its line, the title on the next one (PDF layout)
+                nxt = next(((s, p) for s, p in paras[i + 1:i + 4] if p.strip()), None)
+                if nxt is None or any(p.match(nxt[1]) for _, _, p in markers) or len(nxt[1]) > 60:
+                    break
+                title, used, rule = _title(nxt[1].strip(), rules, tokenizer)
+                title = title.strip().rstrip("。；;：:，,")
+                if title:
+                    out.append(Heading(name, kind, _number(m.group("n")), para.strip(), title, start,
+                                       nxt[0] + len(nxt[1]) - len(nxt[1].lstrip()) + used, "label_own_line"))
+                break
             rest = para[m.end():]
             if regex.match(r"[\d.%％年月日]", rest):  # 1.5%, 2025年… are numbers, not numbering
                 break
@@ -195,7 +208,7 @@ def build_outline(cleaned: Cleaned, rules: Rules,
             what = "numbering_gap" if h.number > expected else "numbering_restart"
             s, e = cleaned.source_span(h.start, h.start + len(h.label))
             issues.append(Issue(what, Severity.WARNING.value,
-                                f"heading {h.label} where number {expected} was expected", h.label,
+                                f"heading {h.label} where number {expected} was expected", cleaned.source[s:e],
                                 "", s, e))
         path = ".".join(str(c) for c in counters)
         placed.append((h, level, path))
@@ -203,7 +216,7 @@ def build_outline(cleaned: Cleaned, rules: Rules,
             s, e = cleaned.source_span(h.start, h.body_start)
             issues.append(Issue("merged_heading", Severity.INFO.value,
                                 "heading and body were run together; split after the title",
-                                text[h.start:h.body_start], h.title, s, e))
+                                cleaned.source[s:e], h.title, s, e))
 
     sections: list[Section] = []
     first = placed[0][0].start if placed else len(text)
@@ -227,7 +240,7 @@ def build_outline(cleaned: Cleaned, rules: Rules,
             own_end = placed[i + 1][0].start if i + 1 < len(placed) else end
             leads = _leads(text, h.start, own_end, rules)
             for k, (ls, le, title) in enumerate(leads, 1):
-                lead_end = leads[k][0] - 1 if k < len(leads) else own_end
+                lead_end = min(leads[k][0] - 1 if k < len(leads) else own_end, end)
                 s2, e2 = cleaned.source_span(ls, lead_end)
                 sections.append(Section(f"{path}.L{k}", "", title, level + 2, SectionKind.LEAD.value, path,
                                         s2, e2, ls, lead_end, le, "lead"))
