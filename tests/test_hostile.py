@@ -207,10 +207,6 @@ def test_default_file_size_limit_is_50_mb():
     assert ingest.Limits().max_bytes == 50 * 1024 * 1024
 
 
-@pytest.mark.xfail(strict=True, raises=SystemExit, reason=(
-    "cli.py: `extract` has no option to set ingest.Limits; needed e.g. --max-file-mb, --max-pdf-pages, "
-    "--max-html-depth, --max-zip-mb, --max-zip-ratio, passed to batch.run_extract(limits=...) and on to "
-    "the workers' pipeline.Options(limits=...)"))
 def test_cli_sets_the_file_size_limit(tmp_path):
     (tmp_path / "big.txt").write_text(short_plan() * 20, encoding="utf-8")
     assert cli_main(["extract", str(tmp_path / "big.txt"), "-o", str(tmp_path / "out"), "--no-progress",
@@ -317,5 +313,6 @@ def test_nothing_is_fetched_while_parsing_a_page(tmp_path, monkeypatch):
 
 
 def test_a_missing_input_is_a_clear_usage_error(tmp_path):
+    """SCHEMA.md: exit status 2 for a usage error, such as a path that does not exist."""
     proc = run_cli("extract", str(tmp_path / "absent"), "-o", str(tmp_path / "out"))
-    assert proc.returncode == 1 and "no such file or folder" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "no such file or folder" in proc.stderr and "Traceback" not in proc.stderr

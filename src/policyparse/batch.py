@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
-from . import __version__, pipeline, tables
+from . import __version__, ingest, pipeline, tables
 from .model import DOCUMENT_COLUMNS, ISSUE_COLUMNS, InputError, PolicyParseError
 
 SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
@@ -44,6 +44,7 @@ class Job:
     path: str
     source_path: str
     doc_id: str
+    limits: Optional[ingest.Limits] = None   # None: the defaults of ingest.Limits
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class RunSummary:
         return 1 if self.n_failed else 0
 
 
-def discover(paths: Sequence[str]) -> list[Job]:
+def discover(paths: Sequence[str], limits: Optional[ingest.Limits] = None) -> list[Job]:
     """The files named or found under `paths`, in a fixed order, with unique document ids.
 
     Folders are searched recursively for SUFFIXES (hidden files and folders skipped) and sorted by path
@@ -111,7 +112,7 @@ def discover(paths: Sequence[str]) -> list[Job]:
             doc_id = f"{path.stem}-{n}"
         seen_ids.add(doc_id)
         # the absolute path, so that a worker in another folder or on another machine finds it
-        jobs.append(Job(len(jobs), str(real), shown, doc_id))
+        jobs.append(Job(len(jobs), str(real), shown, doc_id, limits))
     return jobs
 
 
@@ -208,7 +209,7 @@ def _failure(job: Job, message: str, trace: str = "") -> DocResult:
 def parse_job(job: Job, debug: bool = False) -> DocResult:
     """Parse one file into rows; never raises for a bad file (runs in a worker process)."""
     try:
-        doc = pipeline.parse_file(job.path, pipeline.default_options(), doc_id=job.doc_id)
+        doc = pipeline.parse_file(job.path, pipeline.default_options(), doc_id=job.doc_id, limits=job.limits)
         if not doc.source.strip():
             raise InputError("the file contains no text")
         rows = _with_source_path(tables.document_rows(doc), job.source_path)
@@ -413,7 +414,7 @@ def _start_engine(engine: str, jobs: int, scheduler: Optional[str], debug: bool)
 
 def extract(paths: Sequence[str], out_dir: Path, *, fmt: str = "csv", jobs: int = 1, engine: str = "local",
             scheduler: Optional[str] = None, cache_dir: Optional[Path] = None, progress: bool = True,
-            debug: bool = False) -> RunSummary:
+            debug: bool = False, limits: Optional[ingest.Limits] = None) -> RunSummary:
     """Parse every document under `paths` into the five tables in `out_dir`; see `run_extract`."""
     from tqdm import tqdm
 
@@ -423,7 +424,7 @@ def extract(paths: Sequence[str], out_dir: Path, *, fmt: str = "csv", jobs: int 
     if jobs < 1:
         raise InputError("--jobs must be at least 1")
     started = time.perf_counter()
-    todo = discover(paths)
+    todo = discover(paths, limits)
     if not todo:
         print(f"policyparse: no {' '.join(SUFFIXES)} files under {' '.join(paths)}", file=sys.stderr)
         tables.TableWriter(out_dir, fmt).commit()
@@ -467,7 +468,7 @@ def extract(paths: Sequence[str], out_dir: Path, *, fmt: str = "csv", jobs: int 
 
 def run_extract(paths: Sequence[str], out_dir: Path, *, fmt: str = "csv", jobs: int = 1, engine: str = "local",
                 scheduler: Optional[str] = None, cache_dir: Optional[Path] = None, progress: bool = True,
-                debug: bool = False) -> int:
+                debug: bool = False, limits: Optional[ingest.Limits] = None) -> int:
     """`policyparse extract`: write the tables and return the exit status (0 all parsed, 1 some failed).
 
     PATH arguments are files or folders (searched recursively for .txt .html .htm .pdf .docx). `jobs`
@@ -477,4 +478,4 @@ def run_extract(paths: Sequence[str], out_dir: Path, *, fmt: str = "csv", jobs: 
     files. A traceback of a failed file is printed only with `debug`.
     """
     return extract(paths, out_dir, fmt=fmt, jobs=jobs, engine=engine, scheduler=scheduler,
-                   cache_dir=cache_dir, progress=progress, debug=debug).exit_code
+                   cache_dir=cache_dir, progress=progress, debug=debug, limits=limits).exit_code

@@ -12,7 +12,12 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from dataclasses import replace
+
+from .ingest import MB, Limits
 from .model import PolicyParseError
+
+_LIMITS = Limits()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,11 +34,20 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("paths", nargs="+", metavar="PATH")
     e.add_argument("-o", "--out", required=True, metavar="DIR")
     e.add_argument("--format", choices=["csv", "parquet", "xlsx"], default="csv")
-    e.add_argument("--jobs", type=int, default=1, metavar="N")
+    e.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="worker processes")
     e.add_argument("--engine", choices=["local", "dask"], default="local")
     e.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler")
     e.add_argument("--cache", metavar="DIR", help="reuse results of unchanged files")
     e.add_argument("--no-progress", action="store_true")
+    lim = e.add_argument_group("limits (a file beyond one becomes an error row)")
+    lim.add_argument("--max-file-mb", type=float, metavar="MB", help=f"file size (default {_LIMITS.max_bytes // MB})")
+    lim.add_argument("--max-pdf-pages", type=int, metavar="N", help=f"PDF pages (default {_LIMITS.max_pdf_pages})")
+    lim.add_argument("--max-zip-mb", type=float, metavar="MB",
+                     help=f"unpacked size of a .docx (default {_LIMITS.max_zip_member_bytes // MB})")
+    lim.add_argument("--max-zip-ratio", type=float, metavar="R",
+                     help=f"compression ratio of a .docx member (default {_LIMITS.max_zip_ratio:g})")
+    lim.add_argument("--max-html-depth", type=int, metavar="N",
+                     help=f"element nesting of a web page (default {_LIMITS.max_html_depth})")
 
     d = sub.add_parser("diff", help="compare a plan with its parent plan")
     d.add_argument("child")
@@ -61,11 +75,18 @@ def _cmd_parse(a) -> int:
     return 0
 
 
+def _limits(a) -> Limits:
+    given = {"max_bytes": a.max_file_mb and int(a.max_file_mb * MB), "max_pdf_pages": a.max_pdf_pages,
+             "max_zip_member_bytes": a.max_zip_mb and int(a.max_zip_mb * MB), "max_zip_ratio": a.max_zip_ratio,
+             "max_html_depth": a.max_html_depth}
+    return replace(_LIMITS, **{k: v for k, v in given.items() if v is not None})
+
+
 def _cmd_extract(a) -> int:
     from . import batch
     return batch.run_extract(a.paths, Path(a.out), fmt=a.format, jobs=a.jobs, engine=a.engine,
                              scheduler=a.scheduler, cache_dir=Path(a.cache) if a.cache else None,
-                             progress=not a.no_progress, debug=a.debug)
+                             progress=not a.no_progress, debug=a.debug, limits=_limits(a))
 
 
 def _cmd_diff(a) -> int:
@@ -82,12 +103,35 @@ def _cmd_compare(a) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _usage_problem(a) -> Optional[str]:
+    """Mistakes in the command itself (exit status 2), found before any work starts."""
+    paths = getattr(a, "paths", None) or [p for p in (getattr(a, "file", None), getattr(a, "child", None),
+                                                          getattr(a, "parent", None)) if p]
+    paths = list(paths) + list(getattr(a, "children", None) or [])
+    missing = [p for p in paths if not Path(p.split("#", 1)[0]).exists()]
+    if missing:
+        return f"no such file or folder: {', '.join(missing)}"
+    if getattr(a, "scheduler", None) and a.engine != "dask":
+        return "--scheduler needs --engine dask"
+    return None
+
+
 COMMANDS = {"parse": _cmd_parse, "extract": _cmd_extract, "diff": _cmd_diff, "compare": _cmd_compare}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = _parser()
     a = ap.parse_args(argv)
+    problem = _usage_problem(a)
+    if problem:
+        ap.error(problem)
     logging.basicConfig(level=logging.DEBUG if a.debug else logging.WARNING, format="%(message)s")
     logging.getLogger("jieba").setLevel(logging.DEBUG if a.debug else logging.WARNING)
     try:

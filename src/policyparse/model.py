@@ -157,7 +157,7 @@ TABLE_COLUMNS = {
     "issues": ISSUE_COLUMNS,
 }
 
-_INT_COLUMNS = {"depth", "char_start", "char_end", "year", "baseline_year", "n_chars", "n_sections",
+INT_COLUMNS = {"depth", "char_start", "char_end", "year", "baseline_year", "n_chars", "n_sections",
                 "n_targets", "n_entities", "n_issues"}
 
 
@@ -170,7 +170,7 @@ def frame(records: Sequence[Any], columns: list[str], doc_id: str) -> pd.DataFra
         rows.append(row)
     df = pd.DataFrame(rows, columns=columns)
     for col in columns:
-        if col in _INT_COLUMNS:
+        if col in INT_COLUMNS:
             df[col] = df[col].astype("Int64")
         elif col in ("value", "value_max", "similarity"):
             df[col] = df[col].astype("float64")

@@ -74,10 +74,12 @@ def parse(text: str, *, doc_id: str = "", source_path: str = "", options: Option
                     entity_list=tuple(entity_list), issue_list=issues)
 
 
-def parse_file(path: str | Path, options: Optional[Options] = None, doc_id: Optional[str] = None) -> Document:
-    """Read a .txt/.html/.pdf/.docx file and parse it. Raises InputError for unreadable input."""
+def parse_file(path: str | Path, options: Optional[Options] = None, doc_id: Optional[str] = None,
+               limits: Optional[ingest.Limits] = None) -> Document:
+    """Read a .txt/.html/.pdf/.docx file and parse it. Raises InputError for unreadable input.
+    `limits` overrides the options' file limits (size, pages, zip, nesting) for this file."""
     opts = options or default_options()
     p = Path(path)
-    src = ingest.read_file(p, opts.limits)
+    src = ingest.read_file(p, limits or opts.limits)
     return parse(src.text, doc_id=doc_id if doc_id is not None else p.stem, source_path=str(path),
                  options=opts, source_issues=src.issues, sha256=src.sha256)

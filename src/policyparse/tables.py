@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 import pandas as pd
 
-from .model import _INT_COLUMNS, TABLE_COLUMNS, Document, InputError, PolicyParseError
+from .model import INT_COLUMNS, TABLE_COLUMNS, Document, InputError, PolicyParseError
 
 FORMATS = ("csv", "parquet", "xlsx")
 XLSX_NAME = "tables.xlsx"
@@ -69,7 +69,7 @@ def unneutralize(text: str) -> str:
 
 def column_kind(name: str, dtype: Any = None) -> str:
     """"int", "float" or "str": by the column's documented meaning, else by its dtype."""
-    if name in _INT_COLUMNS:
+    if name in INT_COLUMNS:
         return "int"
     if name in _FLOAT_COLUMNS:
         return "float"
