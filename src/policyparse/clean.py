@@ -31,6 +31,7 @@ HEADING_START = regex.compile(
 HAN = r"\p{Han}"
 FULL_WIDTH = regex.compile(r"[０-９Ａ-Ｚａ-ｚ％．]")
 DIGITS = regex.compile(r"\d+")
+CHROME_MAX_LINE = 200  # site chrome comes in short lines; long ones are paragraphs
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +72,8 @@ def drop_web_chrome(m: Mapped, rules: Rules) -> list[Edit]:
     pat = rules.regex("|".join(f"(?:{p})" for p in rules["clean"]["web_chrome_lines"]))
     edits = []
     for start, end in _lines(m.text):
+        if end - start > CHROME_MAX_LINE:
+            continue  # a paragraph, not a widget or footer line
         line = m.text[start:end].strip(" \t\u3000?\u00a0")
         if line and pat.search(line):
             edits.append(Edit(start, min(end + 1, len(m.text)), "", "web_chrome", "web-page chrome removed",

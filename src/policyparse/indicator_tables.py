@@ -91,7 +91,7 @@ def _vocab(rules: Rules) -> _Vocab:
         decrease=alternation(c["decrease_words"]), increase=alternation(c["increase_words"]),
         explicit_base=r"[较比]((?:19|20)\d\d)年", two_quantities=c["two_quantities"], row_number=c["row_number"],
         category=c["category_row"], note=c["note"], heading=c["heading"],
-        historical=alternation(c["historical_caption"]))
+        historical=alternation(c["historical_caption"]), header_hint=c["header_hint"])
     changes = {w: k for k, ws in c["cell_changes"].items() for w in ws}
     return _Vocab(c, roles, {w: m for m, ws in c["attributes"].items() for w in ws}, before | after, changes,
                   n["unit_aliases"], tuple((k, rules.regex("|".join(ps))) for k, ps in c["qualitative"].items()),
@@ -498,6 +498,8 @@ def table_targets(text: str, rules: Rules) -> list[Span]:
     """
     v = _vocab(rules)
     out: list[Span] = []
+    if "\t" not in text and not v.p["header_hint"].search(text):
+        return out  # no tab-separated row and no short 指标/序号 line: no table to read (most documents)
     for cols, rows in _tab_tables(text, v) + _pdf_tables(text, v):
         out.extend(_targets(cols, rows, v, rules))
     return sorted(out, key=lambda r: r[0])
