@@ -171,14 +171,8 @@ LEGIT = {
                             "50家企业完成改造，5G基站实现全覆盖。\n",
     "guanyu-already-there": "国务院关于印发2030年前碳达峰行动方案的通知\n国务院关于印发2030年前碳达峰行动方案的通知\n",
     "latin-words": "推广CCUS技术。推进CCUS示范。国务院国资委推动CCUS应用。\n",
-    "party-no1-document": pytest.param(
-        "贯彻落实省委1号文件推进乡村振兴，按照省委1号文件推进农业绿色发展。\n",
-        marks=pytest.mark.xfail(strict=True, reason="clean.remove_spam bug: a legitimate digit+Han name after an "
-                                "issuing body (省委1号文件 before 推进, twice) is taken for spam and replaced by 关于")),
-    "government-hotline": pytest.param(
-        "市人民政府12345热线加强诉求办理，区人民政府12345热线推进接诉即办。\n",
-        marks=pytest.mark.xfail(strict=True, reason="clean.remove_spam bug: 12345热线 after 人民政府 and before "
-                                "加强/推进 (twice) is taken for spam and removed")),
+    "party-no1-document": "贯彻落实省委1号文件推进乡村振兴，按照省委1号文件推进农业绿色发展。\n",
+    "government-hotline": "市人民政府12345热线加强诉求办理，区人民政府12345热线推进接诉即办。\n",
 }
 
 
@@ -354,18 +348,11 @@ def test_heading_lines_survive_cleaning_unless_table_of_contents(slug):
 
 # --- running page headers and footers ------------------------------------------------------------------
 
-PAGE_NUMBERED_FOOTER = (
-    "clean.drop_page_furniture bug: the footer '- N 重庆市人民政府发布' carries the page number, so no two lines "
-    "are equal and the repeat count never reaches running_header_min_repeats; it stays, and join_wrapped_lines "
-    "glues it into the paragraph it interrupts (完善绿色发展支- 2重庆市人民政府发布\n\n撑体系)")
-
-
 @NO_RAW
 @pytest.mark.parametrize("slug, line, n_source", [
     ("chongqing-manufacturing-green-2022", "重庆市人民政府行政规范性文件", 19),
     ("jiangsu-green-low-carbon-circular-economy-2022", "资料整理：碳中和资料库公众号", 13),
-    pytest.param("chongqing-manufacturing-green-2022", "重庆市人民政府发布", 19,
-                 marks=pytest.mark.xfail(strict=True, reason=PAGE_NUMBERED_FOOTER), id="page-numbered-footer"),
+    pytest.param("chongqing-manufacturing-green-2022", "重庆市人民政府发布", 19, id="page-numbered-footer"),
 ])
 def test_running_header_removed(slug, line, n_source):
     c = raw(slug)
@@ -373,7 +360,6 @@ def test_running_header_removed(slug, line, n_source):
 
 
 @NO_RAW
-@pytest.mark.xfail(strict=True, reason=PAGE_NUMBERED_FOOTER)
 def test_paragraph_joined_across_page_footer():
     assert "完善绿色发展支撑体系，持续提高资源能源利用效率" in raw("chongqing-manufacturing-green-2022").text
 
@@ -422,9 +408,7 @@ def _span_problems(kind: str) -> list:
 
 @pytest.mark.parametrize("kind", [
     "web_chrome", "spam", "placeholder", "repaired_date",
-    pytest.param("lost_separator", marks=pytest.mark.xfail(strict=True, reason=(
-        "clean.flag_lost_separators bug: the issue has an empty span (char_start == char_end) while `original` "
-        "is 8 characters of cleaned text ('510家各自领域'); expected the span of 510家 and original '510家'"))),
+    "lost_separator",
 ])
 def test_issue_original_is_the_source_slice(kind):
     assert _span_problems(kind) == []

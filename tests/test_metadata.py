@@ -89,18 +89,12 @@ SOURCES = sources() if (RAW / "SOURCES.tsv").exists() else {}
 
 # Known misses: the text states the value but metadata.py does not find it.
 DOC_NUMBER_MISSES = {
-    "beijing-14fyp-low-carbon-pilots": (
-        "clean.join_wrapped_lines glues the number line 京环发〔2022〕13 号 onto the notice-title line above it "
-        "(…工作方案》的通知京环发〔2022〕13号), so doc_number_line (which needs a line of its own) finds nothing; "
-        "the notice title is lost too"),
     "tianjin-green-building-action-2020": (
         "the number follows the notice title on the same line (关于印发…实施方案的通知 津住建科〔2020〕46 号); "
         "doc_number_line only reads a number that starts a line or follows a bracket"),
 }
 # Dates that the text does not state as the document's date but metadata.py takes from the narrative.
 NARRATIVE_DATES = {
-    "guangdong-14fyp-climate": "2021-12-31 is taken from 截至 2021 年 12 月 31 日 in the body; the text states no "
-                               "issue date",
     "tianjin-14fyp-green-building": "2019-03-13 is taken from 2019 年 3 月 13 日，住房与城乡建设部发布《…》 in the "
                                     "background section; the text states no issue date",
 }
@@ -211,20 +205,12 @@ LEVELS = {
         notice("工业和信息化部 国家发展改革委 生态环境部关于印发工业领域碳达峰实施方案的通知", "工信部联节〔2022〕88号"),
         "department", "工业和信息化部 国家发展改革委 生态环境部"),
 }
-LEVEL_MISSES = {
-    "joint-departments": (
-        "metadata level bug: joint ministries (工业和信息化部 国家发展改革委 生态环境部) give level '' — the "
-        "department pattern allows at most 12 characters before the final 部/委 and the issuer has its spaces "
-        "removed; sector-industry-peak-2022 in the corpus is such a notice"),
-}
-
-
 def _level_params(misses: dict[str, str]):
     return [pytest.param(*case, id=name, marks=[pytest.mark.xfail(strict=True, reason=misses[name])]
                          if name in misses else []) for name, case in LEVELS.items()]
 
 
-@pytest.mark.parametrize("text, level, issuer", _level_params(LEVEL_MISSES))
+@pytest.mark.parametrize("text, level, issuer", _level_params({}))
 def test_level(text, level, issuer):
     assert pp.parse(text).meta.level == level
 

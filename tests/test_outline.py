@@ -192,10 +192,6 @@ def test_numbered_section_spans_nest_inside_their_parents():
     assert _span_problems(corpus_params(), "numbered") == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outline.build_outline bug: a lead ends at the next heading's start (own_end) without the trailing-space "
-    "strip the measure gets (_rstrip_end), so the last lead of a measure ends 1-2 characters after its parent "
-    "(xiqing-2023 2.1.1.L4 ends at 3486, its measure 2.1.1 at 3484)"))
 def test_lead_spans_nest_inside_their_measures():
     assert _span_problems(corpus_params(), "lead") == []
 
@@ -288,14 +284,7 @@ def test_raw_text_with_numbered_headings_has_an_outline(slug):
 
 # Documents where outline.py reports numbering issues that the text does not have; the cause is the same
 # in each group (see the bug list in the test report).
-LABEL_ALONE = ("a label alone on its line (七、 / （十） / 第一章, title on the next line) is not read as a "
-               "heading, so the next sibling is reported as a gap or the next part's children as restarts")
 UNFOUNDED = {
-    "beijing-14fyp-energy": LABEL_ALONE, "henan-14fyp-energy-and-carbon-plan": LABEL_ALONE,
-    "hebei-green-low-carbon-circular-economy-2021": LABEL_ALONE, "hebei-implementation-opinions-2021": LABEL_ALONE,
-    "jiangxi-implementation-opinions-2022": LABEL_ALONE, "shanghai-implementation-opinions-2022": LABEL_ALONE,
-    "tianjin-power-carbon-pilot-zone-2021": LABEL_ALONE,
-    "chengdu-energy-structure-action-plan": LABEL_ALONE,
     "tianjin-carbon-peak-neutrality-regulation-2021": (
         "the contents listing (第一章 … 第八章 with 第一节 lines between) is dropped only up to its first 第一节 line, "
         "so 第四章…第八章 of the listing become chapters 1–5 and the body's 第四章 follows 第三章 as a 'gap'"),
@@ -347,12 +336,8 @@ def _outline_issue_problems(kinds: tuple[str, ...]) -> list:
 
 
 @pytest.mark.parametrize("kinds", [
-    pytest.param(("merged_heading",), id="merged_heading", marks=pytest.mark.xfail(strict=True, reason=(
-        "outline.build_outline bug: a merged_heading issue's `original` is the cleaned text "
-        "('1.全面提升节能管理能力') while its span covers the source '1.?全面提升节能管理能力'"))),
-    pytest.param(("numbering_gap", "numbering_restart"), id="numbering", marks=pytest.mark.xfail(strict=True, reason=(
-        "outline.build_outline bug: a numbering issue's `original` is the folded label '3.' while the source "
-        "says '3．' (guangdong-14fyp-climate; also neimenggu-14fyp-climate '1.')"))),
+    pytest.param(("merged_heading",), id="merged_heading"),
+    pytest.param(("numbering_gap", "numbering_restart"), id="numbering"),
 ])
 def test_outline_issue_original_is_the_source_slice(kinds):
     assert _outline_issue_problems(kinds) == []
@@ -403,27 +388,19 @@ MARKERS = {
                                       [("1", "(一)", "指导思想", "area")]),
     "numbers-are-not-headings": ("一、主要目标\n1.5%的年均增速。\n2025年，比重达到20%。\n",
                                  [("1", "一、", "主要目标", "part")]),
-    "label-alone-on-its-line": pytest.param(
+    "label-alone-on-its-line": (
         "六、推进城乡建设\n（十四）积极引导绿色低碳出行。正文。\n七、\n提升城乡建设绿色低碳发展质量\n"
         "（十五）推进城乡建设和管理模式低碳转型。正文。\n",
         [("1", "六、", "推进城乡建设", "part"), ("1.1", "(十四)", "积极引导绿色低碳出行", "area"),
-         ("2", "七、", "提升城乡建设绿色低碳发展质量", "part"), ("2.1", "(十五)", "推进城乡建设和管理模式低碳转型", "area")],
-        marks=pytest.mark.xfail(strict=True, reason="outline.find_headings bug: a label alone on its line (七、) with "
-                                "its title on the next line is skipped (m.end() >= len(para)); seen in "
-                                "shanghai-implementation-opinions-2022")),
-    "paren-label-alone-before-blank-line": pytest.param(
+         ("2", "七、", "提升城乡建设绿色低碳发展质量", "part"), ("2.1", "(十五)", "推进城乡建设和管理模式低碳转型", "area")]),
+    "paren-label-alone-before-blank-line": (
         "（九）加快运输结构调整。正文。\n（十）\n\n推广低碳交通工具。加大电动汽车推广力度。\n（十一）建设低碳基础设施。正文。\n",
         [("1", "(九)", "加快运输结构调整", "area"), ("2", "(十)", "推广低碳交通工具", "area"),
-         ("3", "(十一)", "建设低碳基础设施", "area")],
-        marks=pytest.mark.xfail(strict=True, reason="outline.find_headings bug: （十） alone on its line is skipped; "
-                                "seen in hebei-implementation-opinions-2021")),
-    "chapter-alone-on-its-line": pytest.param(
+         ("3", "(十一)", "建设低碳基础设施", "area")]),
+    "chapter-alone-on-its-line": (
         "第一章\n\n发展现状与形势\n\n一、发展基础\n正文。\n第二章\n\n总体要求\n\n一、指导思想\n正文。\n",
         [("1", "第一章", "发展现状与形势", "chapter"), ("1.1", "一、", "发展基础", "part"),
-         ("2", "第二章", "总体要求", "chapter"), ("2.1", "一、", "指导思想", "part")],
-        marks=pytest.mark.xfail(strict=True, reason="outline.find_headings bug: 第一章 alone on its line is skipped, "
-                                "so the 一、 of each chapter is reported as a restart; seen in henan-14fyp-energy-"
-                                "and-carbon-plan and beijing-14fyp-energy")),
+         ("2", "第二章", "总体要求", "chapter"), ("2.1", "一、", "指导思想", "part")]),
 }
 
 
@@ -432,7 +409,15 @@ def test_heading_markers(text, expected):
     assert rows(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", MARKERS.values(), ids=MARKERS.keys())
+# These fragments start mid-sequence (六、 / （九）), so their first heading is reported as a numbering_gap.
+MID_SEQUENCE = ("the fragment starts mid-sequence (六、 / （九）), so outline.py reports its first heading (and, under 六、, "
+                "（十四）) as a numbering_gap")
+SYNTHETIC_XFAIL = {"label-alone-on-its-line": MID_SEQUENCE, "paren-label-alone-before-blank-line": MID_SEQUENCE}
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param(*v, id=k, marks=[pytest.mark.xfail(strict=True, reason=SYNTHETIC_XFAIL[k])] if k in SYNTHETIC_XFAIL else [])
+    for k, v in MARKERS.items()])
 def test_synthetic_outline_reports_no_numbering_issue(text, expected):
     assert [i.kind for i in pp.parse(text).issue_list if i.kind.startswith("numbering")] == []
 

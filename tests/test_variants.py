@@ -202,19 +202,8 @@ def test_same_outline(variant_docs, name):
     assert outline(variant_docs[name]) == outline(original())
 
 
-TRADITIONAL_CHROME_AND_SPAM = (
-    "clean bug: to_simplified runs after drop_web_chrome and remove_spam in DEFAULT_CLEANERS, so in traditional "
-    "text the chrome patterns (天氣預報, 掃一掃在手機打開當前頁, 主辦單位 …) and the spam frames (…印發, …碳達峯) "
-    "match nothing: chrome lines and 188比分直播 stay, notice_title is '' and title becomes "
-    "'名称:天津市西青区人民政府188比分直播印发…的通知'")
-TRADITIONAL_MISSES = {("traditional", "notice_title"), ("traditional", "title")}
-
-
 def _meta_params():
-    return [pytest.param(name, field, id=f"{name}-{field}",
-                         marks=[pytest.mark.xfail(strict=True, reason=TRADITIONAL_CHROME_AND_SPAM)]
-                         if (name, field) in TRADITIONAL_MISSES else [])
-            for name in VARIANTS for field in META_FIELDS]
+    return [pytest.param(name, field, id=f"{name}-{field}") for name in VARIANTS for field in META_FIELDS]
 
 
 @pytest.mark.parametrize("name, field", _meta_params())
@@ -231,8 +220,7 @@ def test_original_outline_is_the_full_tree():
     assert len(outline(original())) == 71
 
 
-@pytest.mark.parametrize("name", ["gb18030", pytest.param("traditional", marks=pytest.mark.xfail(
-    strict=True, reason=TRADITIONAL_CHROME_AND_SPAM))])
+@pytest.mark.parametrize("name", ["gb18030", "traditional"])
 def test_same_cleaned_text(variant_docs, name):
     # the same characters in another encoding or script: everything downstream is the same
     assert variant_docs[name].text == original().text
@@ -249,8 +237,7 @@ def test_traditional_variant_keeps_the_traditional_source_for_quotes(variant_doc
     assert any(i.kind == "encoding" for i in doc.issue_list)
 
 
-@pytest.mark.parametrize("name", ["gb18030", pytest.param("traditional", marks=pytest.mark.xfail(
-    strict=True, reason=TRADITIONAL_CHROME_AND_SPAM)), "gbk-web-page", "docx-word-numbering"])
+@pytest.mark.parametrize("name", ["gb18030", "traditional", "gbk-web-page", "docx-word-numbering"])
 def test_no_spam_or_chrome_left(variant_docs, name):
     text = variant_docs[name].text
     assert [w for w in ("比分直播", "天气预报", "扫一扫在手机打开当前页", "网站标识码") if w in text] == []
