@@ -412,7 +412,8 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             continue
         if lex.existing.search(left_raw[-8:]) or lex.past_clause.search(text, c0, c1):
             continue  # 现有6处, 由1330万千瓦增长到…, 已全部淘汰: what exists, where a change starts, what was done
-        ctx = years[:bisect_right(year_ends, q.start)]
+        k = bisect_right(year_ends, q.start)
+        ctx = years[k - 1:k]   # the last year phrase before the value (a slice: no copy of the rest)
         ctx_years = ctx[-1].years if ctx else ()
         if q.spelled and (reading.value_first or reading.verb_kind not in ("level", "decrease", "increase", "action")):
             continue
@@ -435,9 +436,11 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         base = lex.baseline.search(text, _clause_start(text, s0, q.start, s0), q.start)
         if base is None and reading.verb_kind in ("decrease", "increase"):
             # 与2020年相比，全县化肥使用量减少5%: a baseline stated once for the sentence
-            base = next(iter(reversed(list(lex.baseline.finditer(text, s0, q.start)))), None)
+            base = None
+            for base in lex.baseline.finditer(text, max(s0, q.start - BASELINE_REACH), q.start):
+                pass
         baseline = int(next(g for g in base.captures("y"))) if base else None
-        distributive = text.find("分别", s0, q.start) >= 0
+        distributive = text.find("分别", max(s0, c0 - BASELINE_REACH), q.start) >= 0
         indicators = [indicator]
         if len(group) > 1 and len(LIST_SPLIT.split(indicator)) == len(group) and distributive:
             indicators = _distribute(LIST_SPLIT.split(indicator))
@@ -476,7 +479,8 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
         k = bisect_left(numeric_spans, start)
         if not clause.strip() or (k < len(numeric_spans) and numeric_spans[k] < i):
             continue
-        ctx = years[:bisect_left(year_starts, i)]
+        k = bisect_left(year_starts, i)
+        ctx = years[k - 2 if k >= 2 else 0:k]  # the year phrases that may govern this clause
         for kind, pat in lex.qualitative:
             m = pat.search(clause)
             if not m or not m.group():
@@ -515,6 +519,7 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
     return rows
 
 
+BASELINE_REACH = 200  # how far back in a sentence a shared baseline or 分别 may stand
 QUOTE_MAX = 600   # a sentence longer than this (a text without 。) is quoted around the value only
 QUOTE_SIDE = 250
 
