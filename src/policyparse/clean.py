@@ -224,6 +224,10 @@ def _width(s: str) -> float:
     return len(s) - ascii_chars / 2
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
 def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
     """Hard line wraps of PDF text joined back into paragraphs.
 
@@ -254,7 +258,7 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
         nxt = m.text[spans[j][0]:spans[j][1]]
         if HEADING_START.match(nxt):
             continue
-        glue = " " if regex.match(r"[A-Za-z]", nxt) and regex.search(r"[A-Za-z]$", line) else ""
+        glue = " " if _latin(nxt[:1]) and _latin(line[-1:]) else ""  # two English words stay apart
         edits.append(Edit(e, spans[j][0], glue))
     return edits
 

@@ -20,6 +20,7 @@ from .numbers import cn_number
 from .rules import Rules
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+NUMBER_AFTER_LABEL = regex.compile(r"[\d.%％年月日]")
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def find_headings(cleaned: Cleaned, rules: Rules, tokenizer: Optional[Callable] 
                                        nxt[0] + len(nxt[1]) - len(nxt[1].lstrip()) + used, "label_own_line"))
                 break
             rest = para[m.end():]
-            if regex.match(r"[\d.%％年月日]", rest):  # 1.5%, 2025年… are numbers, not numbering
+            if NUMBER_AFTER_LABEL.match(rest):  # 1.5%, 2025年… are numbers, not numbering
                 break
             title, used, rule = _title(rest, rules, tokenizer)
             title = title.strip().rstrip("。；;：:，,")
@@ -152,7 +153,7 @@ def _leads(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int
         nxt = text.find("\n", pos + 1)
         para_end = end if nxt < 0 or nxt > end else nxt
         para = text[pos + 1:para_end]
-        m = regex.match(r"([^。，,、；;：:\d]{4,%d})。" % limit, para)
+        m = rules.regex(r"([^。，,、；;：:\d]{4,%d})。" % limit).match(para)
         if m:
             out.append((pos + 1, pos + 1 + m.end(), m.group(1)))
         pos = nxt if nxt >= 0 else -1
