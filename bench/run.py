@@ -312,6 +312,10 @@ def main() -> None:
             print(f"bench: extract over {copies}× the corpus …", file=sys.stderr)
             growth.append(dict(run_child(corpus_copy(batch_files, copies, root), 2), copies=copies))
     text = report(machine(load), parse, hot, runs, growth, len(batch_files), len(files))
+    linear = REPO / "bench" / "linear_time.md"
+    if linear.exists():  # bench/linear_time.py measures hostile input; its latest table belongs here too
+        text += "\n\n## Hostile input: time against size (from bench/linear_time.md)\n\n" + \
+            linear.read_text(encoding="utf-8").split("\n", 1)[1].strip() + "\n"
     Path(a.out).write_text(text, encoding="utf-8")
     print(text)
 
