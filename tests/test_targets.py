@@ -188,6 +188,15 @@ def test_comparators_and_modality(text, rows, absent):
 # --- 分别 --------------------------------------------------------------------------------------------
 
 FENBIE = [
+    case("到2025年，全市化学需氧量、氨氮、挥发性有机物排放总量比2020年分别下降8%、7%、10%以上。",
+         row(indicator="全市化学需氧量排放总量", value=8, kind="decrease", baseline_year=2020),
+         row(indicator="氨氮排放总量", value=7, kind="decrease"),
+         row(indicator="挥发性有机物排放总量", value=10, comparator=">=", kind="decrease"),
+         id="shared-measure-of-a-list"),
+    case("到2030年，小型客车、大型客车新车碳排放强度比2020年分别下降20%、15%。",
+         row(indicator="小型客车新车碳排放强度", value=20, year=2030),
+         row(indicator="大型客车新车碳排放强度", value=15, year=2030),
+         id="heads-of-one-shape"),
     case("到2025年和2030年，全省非化石能源消费比重分别达到18%、25%。",
          row(indicator="全省非化石能源消费比重", value=18, year=2025),
          row(indicator="全省非化石能源消费比重", value=25, year=2030), id="two-years-two-values"),

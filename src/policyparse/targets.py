@@ -70,6 +70,7 @@ class _Lexicon:
     any_qualitative: "regex.Pattern[str]"
     any_year: "regex.Pattern[str]"
     past_clause: "regex.Pattern[str]"
+    measure_tail: "regex.Pattern[str]"
     retrospective: "regex.Pattern[str]"
 
 
@@ -123,6 +124,7 @@ def lexicon(rules: Rules) -> _Lexicon:
         any_qualitative=rules.regex("|".join(f"(?:{p})" for p in cfg["qualitative"].values())),
         any_year=rules.regex(r"\d{4}\s*年|十[一二三四五六七八九]五"),
         past_clause=rules.regex(cfg["past_clause"]),
+        measure_tail=rules.regex(alternation(cfg["measure_suffixes"]) + r"$"),
         retrospective=rules.regex(cfg["retrospective_section"]),
     )
     _CACHE[id(rules)] = lex
@@ -331,8 +333,8 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
         if lead and lex.verbs[lead.group()] in ("action", "increase"):
             verb_kind, leading_verb = "action", True  # 新增水电装机容量4000万千瓦: the verb stays in the indicator
     right = text[q.end:clause_end]
-    if right.startswith("的") and lex.quantity.search(right):
-        return None  # 平均节能率15%及以上的建筑面积达到600万平方米: the first value only scopes the indicator
+    if right.startswith("的") and (lex.quantity.search(right) or (q.cmp_after and not verb_kind and not comparator)):
+        return None  # 年综合能耗5万吨标准煤及以上的“两高”项目: a threshold that scopes what follows  # 平均节能率15%及以上的建筑面积达到600万平方米: the first value only scopes the indicator
     value_first = False
     if (verb_kind in ("", "value_first") or (verb_kind == "action" and (comparator or leading_verb))) \
             and OBJECT_START.match(right):
@@ -371,10 +373,20 @@ def _sentence_subject(text: str, s0: int, s1: int, lex: _Lexicon, tokenizer) -> 
     return ""
 
 
-def _distribute(parts: list[str]) -> list[str]:
-    """再生铜、再生铝产量 -> 再生铜产量, 再生铝产量: a short head shares the tail of the last item."""
+def _distribute(parts: list[str], lex: "_Lexicon") -> list[str]:
+    """再生铜、再生铝产量 -> 再生铜产量, 再生铝产量: the heads of a list share the measure that ends the last
+    item (a word of measure_suffixes); without one the items stay as written."""
     last = parts[-1]
-    return [p + last[len(p):] if len(p) <= 6 and len(p) < len(last) else p for p in parts[:-1]] + [last]
+    m = lex.measure_tail.search(last)
+    out = []
+    for p in parts[:-1]:
+        if 0 < len(p) < len(last) and (p[0] == last[0] or p[-1] == last[len(p) - 1]):
+            out.append(p + last[len(p):])  # heads of one length and shape (乘用车、商用车新车…强度)
+        elif m and m.start() > 0 and not p.endswith(last[m.start():]):
+            out.append(p + last[m.start():])
+        else:
+            out.append(p)
+    return out + [last]
 
 
 def _kind(verb_kind: str, unit: str) -> str:
@@ -420,8 +432,8 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         if reading.verb_kind == "action" and not reading.comparator and not ctx_years:
             continue  # 建成10个… without a year or a comparator is a description, not a target
         indicator = reading.indicator
-        if not indicator and prev_indicator:
-            indicator = prev_indicator[-1]
+        if not indicator and prev_indicator and reading.verb_kind != "action":
+            indicator = prev_indicator[-1]  # …达到40%，到2030年达到60%: the indicator is not repeated
         elif prev_indicator and prev_indicator[-1].endswith(indicator) and len(indicator) >= 2:
             indicator = prev_indicator[-1]
         if not indicator:
@@ -443,7 +455,7 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         distributive = text.find("分别", max(s0, c0 - BASELINE_REACH), q.start) >= 0
         indicators = [indicator]
         if len(group) > 1 and len(LIST_SPLIT.split(indicator)) == len(group) and distributive:
-            indicators = _distribute(LIST_SPLIT.split(indicator))
+            indicators = _distribute(LIST_SPLIT.split(indicator), lex)
         year_list: list[Optional[int]] = list(ctx_years) if ctx_years else [None]
         combos: list[tuple[Quantity, str, Optional[int]]] = []
         if len(group) > 1 and len(year_list) == len(group) and distributive:
