@@ -532,15 +532,19 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
 
 
 BASELINE_REACH = 200  # how far back in a sentence a shared baseline or 分别 may stand
-QUOTE_MAX = 600   # a sentence longer than this (a text without 。) is quoted around the value only
-QUOTE_SIDE = 250
+QUOTE_MAX = 300   # a sentence longer than this (a text without 。) is quoted around the value only
+QUOTE_SIDE = 120
 
 
 def _quote_span(text: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
-    """The sentence, or a window of it around the value when the sentence is very long."""
+    """The sentence, or, when it is very long (a scraped page that lost its 。), the clauses around the
+    value: a window of QUOTE_SIDE characters each side, widened to the clause marks just outside it."""
     if s1 - s0 <= QUOTE_MAX:
         return s0, s1
-    return max(s0, pos - QUOTE_SIDE), min(s1, pos + QUOTE_SIDE)
+    a, b = max(s0, pos - QUOTE_SIDE), min(s1, pos + QUOTE_SIDE)
+    left = max(text.rfind(ch, max(s0, a - 60), a) for ch in "，,；;")
+    right = [i for i in (text.find(ch, b, min(s1, b + 60)) for ch in "，,；;") if i >= 0]
+    return (left + 1 if left >= 0 else a), (min(right) if right else b)
 
 
 def _document_year(meta: Meta) -> Optional[int]:
