@@ -24,7 +24,6 @@ import pytest
 import policyparse as pp
 from policyparse import batch, ingest, pipeline
 from policyparse.cli import main as cli_main
-from policyparse.model import InputError
 from policyparse.report import write_compare
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,7 +11,6 @@ import html
 import os
 import re
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 

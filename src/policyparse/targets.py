@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator, Optional
 
 import regex
@@ -74,11 +73,9 @@ class _Lexicon:
     retrospective: "regex.Pattern[str]"
 
 
-_CACHE: dict[int, _Lexicon] = {}
-
-
 def lexicon(rules: Rules) -> _Lexicon:
-    hit = _CACHE.get(id(rules))
+    """The compiled vocabulary, kept with the Rules object it was built from (built once)."""
+    hit = rules._compiled.get("targets.lexicon")
     if hit is not None:
         return hit
     cfg, units = rules["targets"], rules["numbers"]["units"]
@@ -127,7 +124,7 @@ def lexicon(rules: Rules) -> _Lexicon:
         measure_tail=rules.regex(alternation(cfg["measure_suffixes"]) + r"$"),
         retrospective=rules.regex(cfg["retrospective_section"]),
     )
-    _CACHE[id(rules)] = lex
+    rules._compiled["targets.lexicon"] = lex
     return lex
 
 
@@ -355,9 +352,7 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
 def _sentence_subject(text: str, s0: int, s1: int, lex: _Lexicon, tokenizer) -> str:
     """The subject of a sentence whose first clause states no value (全区公共机构用能结构持续优化 -> 全区公共机构):
     its leading nouns, read with the segmenter."""
-    pos = s0
     for clause in SUBJECT_CLAUSES.split(text[s0:s1]):
-        start, pos = pos, pos + len(clause) + 1
         body = _trim(_strip_phrases(clause, lex), lex)
         if not body:
             continue
