@@ -90,8 +90,13 @@ def remove_spam(m: Mapped, rules: Rules) -> list[Edit]:
     found: set[str] = set()
     counts: dict[str, int] = {}  # one count per distinct phrase: a count per match is quadratic
     for frame in cfg["spam_frames"]:
-        pat = rules.regex(f"(?<={frame['before']})(?P<x>{phrase})(?={frame['after']})")
-        for x in pat.finditer(m.text):
+        # found where a frame opens (人民政府, 国务院 …) rather than tried at every position of the text
+        opener = rules.regex(frame["before"])
+        slot = rules.regex(f"(?P<x>{phrase})(?={frame['after']})")
+        for b in opener.finditer(m.text):
+            x = slot.match(m.text, b.end())
+            if x is None:
+                continue
             word = x.group("x")
             if word in allowed:
                 continue
