@@ -32,6 +32,8 @@ HAN = r"\p{Han}"
 FULL_WIDTH = regex.compile(r"[０-９Ａ-Ｚａ-ｚ％．]")
 DIGITS = regex.compile(r"\d+")
 CHROME_MAX_LINE = 200  # site chrome comes in short lines; long ones are paragraphs
+FURNITURE_MAX_LINE = 60
+SENTENCE_MARKS = regex.compile(r"[。；;，,]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,7 +124,7 @@ def drop_table_of_contents(m: Mapped, rules: Rules) -> list[Edit]:
     pat = rules.regex(rules["clean"]["toc_line"])
     edits = []
     for start, end in _lines(m.text):
-        if pat.match(m.text[start:end].strip()):
+        if end - start <= 120 and pat.match(m.text[start:end].strip()):
             edits.append(Edit(start, min(end + 1, len(m.text)), "", "table_of_contents",
                               "table-of-contents line removed"))
     return edits
@@ -205,19 +207,21 @@ def flag_lost_separators(m: Mapped, rules: Rules) -> list[Edit]:
 def drop_page_furniture(m: Mapped, rules: Rules) -> list[Edit]:
     """Running headers/footers repeated on many pages, and stray page-number lines of PDF text."""
     cfg = rules["clean"]
-    lines = [(s, e, m.text[s:e].strip()) for s, e in _lines(m.text)]
+    # headers, footers and page numbers are short lines; paragraphs are left out from the start
+    lines = [(s, e, m.text[s:e].strip()) for s, e in _lines(m.text) if 0 < e - s <= FURNITURE_MAX_LINE]
+    shapes = {t: DIGITS.sub("#", t) for _, _, t in lines if t}
     counts = Counter(t for _, _, t in lines if t)
-    shapes = Counter(DIGITS.sub("#", t) for _, _, t in lines if t and DIGITS.search(t))
-    page_no = [rules.regex(p) for p in cfg["page_number_lines"]]
+    shape_counts = Counter(sh for t, sh in shapes.items() for _ in range(counts[t]) if sh != t)
+    page_no = rules.regex("|".join(f"(?:{p})" for p in cfg["page_number_lines"]))
     edits = []
     for s, e, t in lines:
         if not t:
             continue
-        shape = DIGITS.sub("#", t)
-        repeats = max(counts[t], shapes[shape] if shape != t else 0)  # - 2 重庆市人民政府发布: the number varies
+        shape = shapes[t]
+        repeats = max(counts[t], shape_counts[shape] if shape != t else 0)  # - 2 重庆市人民政府发布: the number varies
         repeated = (repeats >= cfg["running_header_min_repeats"] and len(t) >= cfg["running_header_min_chars"]
-                    and not regex.search(r"[。；;，,]", t))
-        if repeated or any(p.match(t) for p in page_no):
+                    and not SENTENCE_MARKS.search(t))
+        if repeated or page_no.match(t):
             edits.append(Edit(s, min(e + 1, len(m.text)), "", "web_chrome" if repeated else "",
                               "running page header/footer removed" if repeated else ""))
     return edits
