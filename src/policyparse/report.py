@@ -11,6 +11,7 @@ import html
 import os
 import re
 import tempfile
+from dataclasses import replace  # noqa: F401  (used by the doctests)
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
