@@ -64,6 +64,19 @@ def _lines(text: str):
         pos += len(line) + 1
 
 
+def _hinted_lines(text: str, hint: "regex.Pattern[str]"):
+    """(start, end) of the lines that contain a match of `hint`, each once: a whole-text search in C
+    instead of a pattern test on every line."""
+    last = -1
+    for h in hint.finditer(text):
+        start = text.rfind("\n", 0, h.start()) + 1
+        if start == last:
+            continue
+        end = text.find("\n", h.start())
+        last = start
+        yield start, (len(text) if end < 0 else end)
+
+
 def normalize_newlines(m: Mapped, rules: Rules) -> list[Edit]:
     return [Edit(x.start(), x.end(), "\n") for x in regex.finditer(r"\r\n?|\u2028|\u2029|\f", m.text)] + \
         [Edit(x.start(), x.end(), "") for x in regex.finditer(r"[\x00-\x08\x0b\x0e-\x1f\ufeff\u200b-\u200d]", m.text)]
@@ -73,7 +86,7 @@ def drop_web_chrome(m: Mapped, rules: Rules) -> list[Edit]:
     """Whole lines of navigation, widgets and site footers."""
     pat = rules.regex("|".join(f"(?:{p})" for p in rules["clean"]["web_chrome_lines"]))
     edits = []
-    for start, end in _lines(m.text):
+    for start, end in _hinted_lines(m.text, rules.regex(rules["clean"]["web_chrome_hint"])):
         if end - start > CHROME_MAX_LINE:
             continue  # a paragraph, not a widget or footer line
         line = m.text[start:end].strip(" \t\u3000?\u00a0")
@@ -123,7 +136,7 @@ def drop_table_of_contents(m: Mapped, rules: Rules) -> list[Edit]:
     """Table-of-contents lines (…………12): the headings they list follow in the text itself."""
     pat = rules.regex(rules["clean"]["toc_line"])
     edits = []
-    for start, end in _lines(m.text):
+    for start, end in _hinted_lines(m.text, rules.regex(rules["clean"]["toc_hint"])):
         if end - start <= 120 and pat.match(m.text[start:end].strip()):
             edits.append(Edit(start, min(end + 1, len(m.text)), "", "table_of_contents",
                               "table-of-contents line removed"))
