@@ -34,6 +34,7 @@ LINE_BREAKS = regex.compile(r"\s*\n\s*")
 OBJECT_START = regex.compile(r"的?[\p{Han}“]{3,}")
 LIST_JOINER = regex.compile(r"\s*[、和及与]\s*")
 LIST_SPLIT = regex.compile(r"[、和]")
+ENUM_SPLIT = regex.compile(r"、")
 SUBJECT_CLAUSES = regex.compile(r"[，,；;]")
 DIGIT = regex.compile(r"\d")
 HAS_NUMBER = regex.compile(r"[\d零〇○一二两三四五六七八九十百千万]")
@@ -320,7 +321,7 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
                 comparator = lex.cmp_before[m2.group()]
                 left = left[:m2.start()]
     leading_verb = False
-    bare_left = lex.scope_prefix.sub("", _trim(left, lex))
+    bare_left = _trim(lex.scope_prefix.sub("", _trim(left, lex)), lex)  # 全市分别新增…: scope, then 分别
     head = lex.verb_head.match(bare_left)
     if verb_kind == "action" and head and lex.verbs[head.group()] == "action" and m is not None \
             and len(bare_left) >= head.end() + 2:
@@ -366,6 +367,15 @@ def _sentence_subject(text: str, s0: int, s1: int, lex: _Lexicon, tokenizer) -> 
             subject += w
         return subject if 2 <= len(subject) < len(body) else ""
     return ""
+
+
+def _list_items(indicator: str, n: int) -> list[str]:
+    """The n items of 公交车、出租车占比 (split on 、 first: 新能源和清洁能源 is one item) or of A和B."""
+    for pat in (ENUM_SPLIT, LIST_SPLIT):
+        parts = pat.split(indicator)
+        if len(parts) == n:
+            return parts
+    return []
 
 
 def _distribute(parts: list[str], lex: "_Lexicon") -> list[str]:
@@ -449,8 +459,9 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         baseline = int(next(g for g in base.captures("y"))) if base else None
         distributive = text.find("分别", max(s0, c0 - BASELINE_REACH), q.start) >= 0
         indicators = [indicator]
-        if len(group) > 1 and len(LIST_SPLIT.split(indicator)) == len(group) and distributive:
-            indicators = _distribute(LIST_SPLIT.split(indicator), lex)
+        parts = _list_items(indicator, len(group))
+        if len(group) > 1 and parts and distributive:
+            indicators = _distribute(parts, lex)
         year_list: list[Optional[int]] = list(ctx_years) if ctx_years else [None]
         combos: list[tuple[Quantity, str, Optional[int]]] = []
         if len(group) > 1 and len(year_list) == len(group) and distributive:
