@@ -479,6 +479,15 @@ def test_qualitative_targets(text, rows, absent):
 # --- Not targets ------------------------------------------------------------------------------------
 
 NOT_TARGETS = [
+    case("到2025年，全省30万千瓦及以上单机机组占火电装机比重达到65%。",
+         row(has="火电装机比重", value=65, unit="%", year=2025), absent=[30], id="size-class-before-the-indicator"),
+    case("新建60万千瓦级超临界机组供电煤耗低于295克标准煤/千瓦时。",
+         row(has="60万千瓦级超临界机组供电煤耗", value=295, unit="克标准煤/千瓦时", comparator="<"),
+         absent=[60], id="plant-class-with-ji"),
+    case("新建湿冷、空冷机组供电煤耗分别不高于300、320克标准煤/千瓦时。",
+         row(has="湿冷", value=300, unit="克标准煤/千瓦时", comparator="<="),
+         row(has="空冷机组供电煤耗", value=320, unit="克标准煤/千瓦时", comparator="<="),
+         id="unit-written-once-for-a-list"),
     case("到2025年，构建“1+5+N”政策体系，全区绿色工厂达到20家。",
          row(value=20, unit="家"), absent=[1, 5], id="1+5+N"),
     case("到2025年，推进“5G+工业互联网”融合应用，全区工业互联网平台达到12个。",

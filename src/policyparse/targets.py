@@ -88,7 +88,7 @@ def lexicon(rules: Rules) -> _Lexicon:
     quantity = rules.regex(
         rf"(?<![\d.A-Za-z+\-第])(?P<q>百分之{han_num}|(?:{num}|{han_num}(?={unit_alt}|{sep}))(?:{unit_alt})?"
         rf"(?:\s*{sep}\s*(?:{num}|{han_num}))?\s*(?P<unit>{unit_alt}))(?P<cmp>{alternation(cmp_after)})?"
-        rf"(?![\d+号])")
+        rf"(?![\d+号级])")  # 60万千瓦级机组 names a class of plant
     bare = rules.regex(rf"(?<![\d.A-Za-z+\-])(?P<q>\d+(?:\.\d+)?)(?P<cmp>{alternation(cmp_after)})?(?![\d.%+号年月日A-Za-z\p{{Han}}])")
     verbs: dict[str, str] = {}
     for kind in ("action_verbs", "increase_verbs", "decrease_verbs", "level_verbs", "value_first_verbs"):
@@ -331,8 +331,12 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
         if lead and lex.verbs[lead.group()] in ("action", "increase"):
             verb_kind, leading_verb = "action", True  # 新增水电装机容量4000万千瓦: the verb stays in the indicator
     right = text[q.end:clause_end]
-    if right.startswith("的") and (lex.quantity.search(right) or (q.cmp_after and not verb_kind and not comparator)):
-        return None  # 年综合能耗5万吨标准煤及以上的“两高”项目: a threshold that scopes what follows  # 平均节能率15%及以上的建筑面积达到600万平方米: the first value only scopes the indicator
+    if (not verb_kind and not comparator and right[:1] not in "、和及与" and lex.quantity.search(right)) \
+            or (right.startswith("的") and lex.quantity.search(right)) \
+            or (right.startswith("的") and q.cmp_after and not verb_kind and not comparator):
+        # 30万千瓦及以上单机机组占…比重达到70%, 年综合能耗5万吨标准煤及以上的“两高”项目: a threshold
+        # that scopes what follows, not a target of its own
+        return None  # 平均节能率15%及以上的建筑面积达到600万平方米: the first value only scopes the indicator
     value_first = False
     if (verb_kind in ("", "value_first") or (verb_kind == "action" and (comparator or leading_verb))) \
             and OBJECT_START.match(right):
@@ -472,8 +476,11 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             combos = [(q, indicator, y) for y in year_list]
         else:
             combos = [(g, indicator, year_list[-1]) for g in group]
+        shared_unit = group[-1].unit  # 分别不高于306、325克标准煤/千瓦时: the unit is written once, at the end
         for g, ind, y in combos:
             comparator = g.cmp_after or reading.comparator or "="
+            if not g.unit and shared_unit:
+                g = Quantity(g.start, g.end, g.value, g.value_max, shared_unit, g.cmp_after, g.spelled)
             rows.append(dict(indicator=ind, value=g.value, value_max=g.value_max, unit=g.unit,
                              comparator=comparator, kind=_kind(reading.verb_kind, g.unit), year=y,
                              baseline_year=baseline, modality="aspirational" if aspirational else "binding",
