@@ -24,10 +24,6 @@ from .textmap import Edit, Mapped
 
 Cleaner = Callable[[Mapped, Rules], list]
 
-HEADING_START = regex.compile(
-    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章条节部篇]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、．.]"
-    r"|[（(][一二三四五六七八九十]+[）)]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|——|附件|附表"
-    r"|[（(]?[\p{Han}]{1,12}[〔\[［]\s*\d{4})")  # a document number on its own line
 HAN = r"\p{Han}"
 FULL_WIDTH = regex.compile(r"[０-９Ａ-Ｚａ-ｚ％．]")
 DIGITS = regex.compile(r"\d+")
@@ -250,6 +246,12 @@ def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
+def _paragraph_starts(rules: Rules) -> "regex.Pattern[str]":
+    """What opens a new paragraph: the heading markers of outline.yaml and the cues of clean.yaml."""
+    alts = [mk["pattern"] for mk in rules["outline"]["markers"]] + rules["clean"]["paragraph_start"]
+    return rules.regex(r"^\s*(?:" + "|".join(f"(?:{a})" for a in alts) + ")")
+
+
 def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
     """Hard line wraps of PDF text joined back into paragraphs.
 
@@ -258,6 +260,7 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
     heading, so a heading is never glued onto the paragraph before it.
     """
     cfg = rules["clean"]
+    starts = _paragraph_starts(rules)
     spans = list(_lines(m.text))
     widths = [round(_width(m.text[s:e])) for s, e in spans if e > s]
     if len(widths) < 8:
@@ -278,7 +281,7 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
         if j >= len(spans) or j - i > 2:  # more than one blank line: a real break
             continue
         nxt = m.text[spans[j][0]:spans[j][1]]
-        if HEADING_START.match(nxt):
+        if starts.match(nxt):
             continue
         glue = " " if _latin(nxt[:1]) and _latin(line[-1:]) else ""  # two English words stay apart
         edits.append(Edit(e, spans[j][0], glue))
