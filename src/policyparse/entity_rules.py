@@ -90,6 +90,7 @@ class Config:
         self.dept_names = {st + h for st in d["department_stems"] for h in d["department_heads"]}
         self.dept_names |= set(d["departments"]) | set(self.dept_alias) | set(a["departments"])
         self.dept_maxlen = max(map(len, self.dept_names))
+        self.dept_tails = {n[-k:] for n in self.dept_names for k in range(2, len(n) + 1)}
         self.dept_last = rx(f"[{''.join(sorted({n[-1] for n in self.dept_names}))}]")
         self.levels_longest = sorted(d["levels"], key=len, reverse=True)
         self.standalone = {n: t for t, lst in d["standalone"].items() for n in lst}
@@ -146,13 +147,18 @@ class Config:
     def departments_in(self, text: str) -> Iterator[tuple[int, int, str, str]]:
         """(start, end, level, department) of each department name, longest first at each end."""
         for m in self.dept_last.finditer(text):
-            e = m.end()
-            for k in range(min(self.dept_maxlen, e), 1, -1):
-                if text[e - k:e] in self.dept_names:
-                    s = e - k
-                    lvl = next((lv for lv in self.levels_longest if text.startswith(lv, s - len(lv))), "")
-                    yield s - len(lvl), e, lvl, text[s:e]
+            e, k = m.end(), 0
+            # grow leftwards while the text is still the tail of some name; the longest name wins
+            for n in range(2, min(self.dept_maxlen, e) + 1):
+                tail = text[e - n:e]
+                if tail not in self.dept_tails:
                     break
+                if tail in self.dept_names:
+                    k = n
+            if k:
+                s = e - k
+                lvl = next((lv for lv in self.levels_longest if text.startswith(lv, s - len(lv))), "")
+                yield s - len(lvl), e, lvl, text[s:e]
 
     def body_type(self, match, typ: str) -> str:
         """A fixed name has its own type (党中央 is party); other bodies the type of their pattern."""

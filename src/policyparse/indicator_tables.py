@@ -100,6 +100,8 @@ def _vocab(rules: Rules) -> _Vocab:
 
 def _norm(s: str) -> str:
     """Cell text without the spaces and line breaks PDF extraction puts inside it (2020 年, 万吨\\n标准煤)."""
+    if s.isprintable() and " " not in s:
+        return s   # every whitespace character but " " is a separator or a control: none here (most lines)
     return _SPACE.sub("", s)
 
 
@@ -137,7 +139,8 @@ def _header_columns(s: str, v: _Vocab, cols: list[Column]) -> list[Column]:
 def _kind(text: str, v: _Vocab) -> str:
     """What a cell holds: header, attr, value, empty, odd (digits we cannot read), qual, unit, note, end
     (a heading or prose after the table), category, junk (a lone footnote mark) or text (a name)."""
-    s, b, cfg = _norm(text), _bare(text, v), v.cfg
+    s, cfg = _norm(text), v.cfg
+    b = _bare(s, v)
     if not b:
         return "junk"
     if v.p["note"].match(s):
@@ -165,10 +168,12 @@ def _kind(text: str, v: _Vocab) -> str:
 
 # --- PDF text: one cell per line -------------------------------------------------------------------
 
-def _cells(text: str, v: _Vocab) -> list[Cell]:
+def _cells(text: str, v: _Vocab) -> tuple[list[Cell], list[str]]:
     """Blank-line separated blocks, split where a line is a cell of its own (a value, an attribute, a
-    numbered name, the line after a name that ends with its unit …): a wrapped name stays one cell."""
+    numbered name, the line after a name that ends with its unit …): a wrapped name stays one cell.
+    With the kind of each cell (a one-line cell keeps the kind read for its line)."""
     out: list[Cell] = []
+    kinds: list[Optional[str]] = []
     prev, pk = "", ""
     for m in _LINE.finditer(text):
         if not m.group().strip() or "\t" in m.group():
@@ -182,10 +187,13 @@ def _cells(text: str, v: _Vocab) -> list[Cell]:
             line, k = text[s:e], _kind(text[s:e], v)
             if not prev or _starts_cell(line, k, prev, pk, v):
                 out.append(Cell(_norm(line), s, e))
+                kinds.append(k)    # a kind depends only on the text without spaces: the cell's own
             else:
-                out[-1] = Cell(_norm(text[out[-1].start:e]), out[-1].start, e)
+                # spaces go one by one, so the new line's part is normalized alone and appended
+                out[-1] = Cell(out[-1].text + _norm(text[out[-1].end:e]), out[-1].start, e)
+                kinds[-1] = None
             prev, pk = line, k
-    return out
+    return out, [k if k is not None else _kind(c.text, v) for c, k in zip(out, kinds)]
 
 
 def _starts_cell(line: str, k: str, prev: str, pk: str, v: _Vocab) -> bool:
@@ -203,8 +211,7 @@ def _starts_cell(line: str, k: str, prev: str, pk: str, v: _Vocab) -> bool:
 
 
 def _pdf_tables(text: str, v: _Vocab) -> list[tuple[list[Column], list[_Row]]]:
-    cells = _cells(text, v)
-    kinds = [_kind(c.text, v) for c in cells]
+    cells, kinds = _cells(text, v)
     tables: list[tuple[list[Column], list[_Row]]] = []
     i = 0
     while i < len(cells):

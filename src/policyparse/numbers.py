@@ -236,7 +236,14 @@ def parse_quantity(s: str, rules: Optional[Rules] = None) -> Optional[Quantity]:
 
     Comparators (以上, 左右, 约) and unknown units are the caller's: ``parse_quantity("50%以上")`` is None.
     """
-    v = _vocab(rules or load_rules())
+    return _quantity(s, rules or load_rules())
+
+
+@lru_cache(maxsize=4096)
+def _quantity(s: str, rules: Rules) -> Optional[Quantity]:
+    """parse_quantity, remembered: the same few values (15%, 2025年, 100万千瓦) recur in every plan, and a
+    Quantity is immutable."""
+    v = _vocab(rules)
     t = _unwrap(s.translate(_FULLWIDTH))
     if not t:
         return None

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
+
+import numpy
+
+_OFFSET = f"i{array('l').itemsize}"   # numpy's name for the C long of array("l")
 
 
-@dataclass(frozen=True)
-class Edit:
-    """Replace text[start:end] by `replacement` (spans in the current text, not the source)."""
+class Edit(NamedTuple):
+    """Replace text[start:end] by `replacement` (spans in the current text, not the source).
+    A named tuple: cleaners make tens of thousands of them, and a tuple is built several times faster."""
 
     start: int
     end: int
@@ -32,7 +36,8 @@ class Mapped:
 
     @classmethod
     def identity(cls, text: str) -> "Mapped":
-        return cls(text, array("l", range(len(text) + 1)))
+        # built from bytes in C: array("l", range(n)) walks a million Python ints for a long notice
+        return cls(text, array("l", numpy.arange(len(text) + 1, dtype=_OFFSET).tobytes()))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """The source span covered by text[start:end].
