@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import statistics
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -27,14 +26,14 @@ from .textmap import Edit, Mapped
 Cleaner = Callable[[Mapped, Rules], list]
 
 HAN = r"\p{Han}"
-FULL_WIDTH = regex.compile(r"[０-９Ａ-Ｚａ-ｚ％．]")
 # plain character classes: the standard library's engine scans them about twice as fast as regex
+FULL_WIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ％．]")
 DIGITS = re.compile(r"\d+")
 LINE_BREAK = re.compile(r"\r\n?|\u2028|\u2029|\f")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufeff\u200b-\u200d]")
+SENTENCE_MARKS = re.compile(r"[。；;，,]")
 CHROME_MAX_LINE = 200  # site chrome comes in short lines; long ones are paragraphs
 FURNITURE_MAX_LINE = 60
-SENTENCE_MARKS = regex.compile(r"[。；;，,]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,30 +227,33 @@ def drop_page_furniture(m: Mapped, rules: Rules) -> list[Edit]:
             lines.append((pos, pos + len(line), line.strip()))
         pos += len(line) + 1
     counts = Counter(t for _, _, t in lines if t)
-    shapes = {t: DIGITS.sub("#", t) for t in counts}
+    distinct = list(counts)   # shaped in one call: digits never run across the line breaks joining them
+    shapes = dict(zip(distinct, DIGITS.sub("#", "\n".join(distinct)).split("\n")))
     shape_counts: Counter = Counter()
     for t, sh in shapes.items():
         if sh != t:
             shape_counts[sh] += counts[t]
     page_no = rules.regex("|".join(f"(?:{p})" for p in cfg["page_number_lines"]))
+    # - 2 重庆市人民政府发布 with another number on every page repeats by its shape
+    running = {t for t, n in counts.items()
+               if max(n, shape_counts[shapes[t]] if shapes[t] != t else 0) >= cfg["running_header_min_repeats"]
+               and len(t) >= cfg["running_header_min_chars"] and not SENTENCE_MARKS.search(t)}
     edits = []
     for s, e, t in lines:
         if not t:
             continue
-        shape = shapes[t]
-        repeats = max(counts[t], shape_counts[shape] if shape != t else 0)  # - 2 重庆市人民政府发布: the number varies
-        repeated = (repeats >= cfg["running_header_min_repeats"] and len(t) >= cfg["running_header_min_chars"]
-                    and not SENTENCE_MARKS.search(t))
+        repeated = t in running
         if repeated or page_no.match(t):
             edits.append(Edit(s, min(e + 1, len(m.text)), "", "web_chrome" if repeated else "",
                               "running page header/footer removed" if repeated else ""))
     return edits
 
 
-def _width(s: str) -> float:
-    """Display width: Chinese characters count one, ASCII half (the count runs in C)."""
-    ascii_chars = len(s.encode("ascii", "ignore"))
-    return len(s) - ascii_chars / 2
+def _line_widths(text: str) -> list[float]:
+    """Display width of every line: Chinese characters count one, ASCII half. One pass in C: the text
+    without its non-ASCII characters still has every line break, so its lines hold each line's ASCII."""
+    ascii_lines = text.encode("ascii", "ignore").split(b"\n")
+    return [len(line) - len(a) / 2 for line, a in zip(text.split("\n"), ascii_lines)]
 
 
 def _latin(ch: str) -> bool:
@@ -274,29 +276,31 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
     cfg = rules["clean"]
     starts = _paragraph_starts(rules)
     lines = m.text.split("\n")
-    line_widths = [_width(line) for line in lines]
+    line_widths = _line_widths(m.text)
     widths = [round(w) for w, line in zip(line_widths, lines) if line]
     if len(widths) < 8:
         return []
-    typical = statistics.mode(widths)
+    counts = Counter(widths)
+    typical = counts.most_common(1)[0][0]   # the mode; the first seen of equally common widths
     slack = cfg["wrap_slack"]
-    share = sum(1 for w in widths if typical - slack <= w <= typical + 1) / len(widths)
+    share = sum(n for w, n in counts.items() if typical - slack <= w <= typical + 1) / len(widths)
     if typical < 12 or share < cfg["wrap_min_share"]:
         return []
     line_starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    floor, n = typical - slack, len(lines)
     edits = []
     for i, line in enumerate(lines):
-        if not line or line_widths[i] < typical - slack:
+        if not line or line_widths[i] < floor:
             continue
         j = i + 1
-        while j < len(lines) and not lines[j]:
+        if j < n and not lines[j]:   # one blank line (a page break) may stand in between
             j += 1
-        if j >= len(lines) or j - i > 2:  # more than one blank line: a real break
+        if j >= n or not lines[j]:   # more than one blank line: a real break
             continue
         nxt = lines[j]
         if starts.match(nxt):
             continue
-        glue = " " if _latin(nxt[:1]) and _latin(line[-1:]) else ""  # two English words stay apart
+        glue = " " if _latin(nxt[0]) and _latin(line[-1]) else ""  # two English words stay apart
         edits.append(Edit(line_starts[i] + len(line), line_starts[j], glue))
     return edits
 

@@ -11,6 +11,7 @@ baseline 2020年/现状值) gives one row. The vocabulary is in data/indicator_t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Optional
@@ -22,9 +23,9 @@ from .rules import Rules, alternation
 
 Span = tuple[int, int, dict]
 VALUES = ("value", "empty", "odd", "qual")    # cell kinds that fill a value column
-_SPACE, _LINE, _HAN = regex.compile(r"[\s\u3000]+"), regex.compile(r"(?m)^.*$"), regex.compile(r"\p{Han}")
-_DIGIT, _LATIN, _SIGNED = regex.compile(r"\d"), regex.compile(r"[A-Za-z]"), regex.compile(r"[≥≤><]\d")
-_SMALL_INT, _SENTENCE = regex.compile(r"\d{1,3}"), regex.compile(r"[。；;]")
+_SPACE, _LINE, _HAN = regex.compile(r"[\s\u3000]+"), re.compile(r"(?m)^.*$"), regex.compile(r"\p{Han}")
+_DIGIT, _LATIN, _SIGNED = re.compile(r"\d"), re.compile(r"[A-Za-z]"), re.compile(r"[≥≤><]\d")
+_SMALL_INT, _SENTENCE = re.compile(r"\d{1,3}"), re.compile(r"[。；;]")
 
 
 @dataclass(frozen=True)

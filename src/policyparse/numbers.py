@@ -198,7 +198,13 @@ def cn_number(s: str, rules: Optional[Rules] = None) -> Optional[Number]:
     >>> [cn_number(x) for x in ["十四五", "万", "百", "40,00", "若干", ""]]
     [None, None, None, None, None, None]
     """
-    d = _number(s.translate(_FULLWIDTH).strip(), _vocab(rules or load_rules()))
+    return _cn_number(s, rules or load_rules())
+
+
+@lru_cache(maxsize=4096)
+def _cn_number(s: str, rules: Rules) -> Optional[Number]:
+    """cn_number, remembered: heading numbers (一, 二, 十二) and years recur in every document."""
+    d = _number(s.translate(_FULLWIDTH).strip(), _vocab(rules))
     return None if d is None else _plain(d)
 
 

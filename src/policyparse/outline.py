@@ -8,11 +8,10 @@ gaps and restarts are reported as issues.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable, Optional
-
-import regex
 
 from .clean import Cleaned
 from .model import Issue, Section, SectionKind, Severity
@@ -20,7 +19,8 @@ from .numbers import cn_number
 from .rules import Rules
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-NUMBER_AFTER_LABEL = regex.compile(r"[\d.%％年月日]")
+NUMBER_AFTER_LABEL = re.compile(r"[\d.%％年月日]")
+COMMA, CLAUSE_MARK = re.compile(r"[,，]"), re.compile(r"[,，;；]")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _number(written: str) -> int:
 
 def _is_parallel(title: str) -> bool:
     """Titles may be two parallel clauses joined by a comma (严格执行法规标准,加强绿色转型刚性约束)."""
-    parts = regex.split(r"[,，]", title)
+    parts = COMMA.split(title)
     return len(parts) == 2 and all(4 <= len(p) <= 16 for p in parts) and abs(len(parts[0]) - len(parts[1])) <= 4
 
 
@@ -54,12 +54,12 @@ def _split_merged(rest: str, rules: Rules, tokenizer) -> tuple[int, str]:
     """Where the body begins in a heading that lost its 。: a word boundary after a title-final noun and
     before a clause-initial verb; the comma of a parallel title may lie before it. Returns (length, rule)."""
     cfg = rules["outline"]
-    starts, ends = set(cfg["clause_start_words"]), set(cfg["title_end_words"])
+    starts, ends = rules.word_regex("outline", "clause_start_words"), cfg["title_end_words"]
     head = rest[:60]
     words = tokenizer.lcut(head) if tokenizer is not None else []
     best, best_pos = -1.0, 0
     pos = 0
-    comma = regex.search(r"[,，]", head)
+    comma = COMMA.search(head)
     for i, (w, flag) in enumerate(words[:-1]):
         pos += len(w)
         nxt, nflag = words[i + 1]
@@ -72,7 +72,7 @@ def _split_merged(rest: str, rules: Rules, tokenizer) -> tuple[int, str]:
             continue
         if comma and comma.start() >= pos and comma.start() - pos < 4:
             continue
-        opens = any(head.startswith(w, pos) for w in starts)  # 各街镇 may be cut as 各街|镇
+        opens = starts.match(head, pos) is not None  # 各街镇 may be cut as 各街|镇
         score = 3.0 * opens + 1.0 * (nflag[:1] in ("v", "p", "d", "r")) \
             + 2.0 * (w in ends) + 1.0 * (flag[:1] in ("n", "v") or flag == "vn")
         if comma and comma.start() < pos:
@@ -81,7 +81,7 @@ def _split_merged(rest: str, rules: Rules, tokenizer) -> tuple[int, str]:
             best, best_pos = score, pos
     if best >= 4:
         return best_pos, "merged_split"
-    comma_end = regex.search(r"[,，;；]", rest)
+    comma_end = CLAUSE_MARK.search(rest)
     if comma_end and comma_end.start() <= cfg["max_title_chars"]:
         return comma_end.start(), "first_clause"
     return min(len(rest), cfg["max_title_chars"]), "truncated"
@@ -94,7 +94,7 @@ def _title(rest: str, rules: Rules, tokenizer) -> tuple[str, int, str]:
     limit = cfg["max_title_chars"]
     if stop and stop.start() <= limit:
         candidate = rest[:stop.start()]
-        if not regex.search(r"[,，]", candidate) or _is_parallel(candidate) or len(candidate) <= 16:
+        if not COMMA.search(candidate) or _is_parallel(candidate) or len(candidate) <= 16:
             return candidate, stop.end(), "full_stop"
     elif not stop and len(rest) <= limit:
         return rest.rstrip("；;：:"), len(rest), "own_line"
@@ -108,13 +108,15 @@ def _title(rest: str, rules: Rules, tokenizer) -> tuple[str, int, str]:
 def find_headings(cleaned: Cleaned, rules: Rules, tokenizer: Optional[Callable] = None) -> list[Heading]:
     text = cleaned.text
     markers = [(m["name"], m["kind"], rules.regex(r"^" + m["pattern"])) for m in rules["outline"]["markers"]]
+    # one test of all markers at once first: most paragraphs are no heading
+    any_marker = rules.regex("^(?:" + "|".join(f"(?:{m['pattern']})" for m in rules["outline"]["markers"]) + ")")
     out = []
     paras, pos = [], 0
     for para in text.split("\n"):
         paras.append((pos, para))
         pos += len(para) + 1
     for i, (start, para) in enumerate(paras):
-        if not para.strip():
+        if not para.strip() or not any_marker.match(para):
             continue
         for name, kind, pat in markers:
             m = pat.match(para)

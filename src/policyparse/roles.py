@@ -9,11 +9,12 @@ words and forms are data in data/entities.yaml (`roles`); entity_rules.Config co
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 from .entity_rules import CLOSE, OPEN, Config, Mention, strip_trailing_note
 
 _BRACKET = re.compile("[" + re.escape(OPEN + CLOSE) + "]")
+_MAY_NAME_A_ROLE = re.compile("[负头位门室]")   # 负责, 牵头, 单位, 部门, 办公室: a bracket without any is no annotation
 
 
 def bracket_groups(text: str, max_chars: int) -> Iterator[tuple[int, int]]:
@@ -39,12 +40,16 @@ def annotations(text: str, cfg: Config) -> tuple[list[Mention], list[tuple[int, 
     out: list[Mention] = []
     spans: list[tuple[int, int]] = []
     convention = ""
-    groups = [g for g in bracket_groups(text, cfg.max_chars) if any(c in text[g[0]:g[1]] for c in "负头位门室")]
+    groups = [(lo, hi) for lo, hi in bracket_groups(text, cfg.max_chars) if _MAY_NAME_A_ROLE.search(text, lo, hi)]
     groups += [(m.start(), m.end()) for m in cfg.label_line_re.finditer(text)
                if not any(s <= m.start() < e for s, e in groups)]
     for lo, hi in sorted(groups):
-        idx = [i for i in range(lo, hi) if not text[i].isspace()]
-        compact = "".join(text[i] for i in idx)
+        compact = text[lo:hi]
+        if compact.isprintable() and " " not in compact:   # no whitespace at all (every kind but " " is
+            idx: Sequence[int] = range(lo, hi)              # unprintable): positions map one to one
+        else:
+            idx = [i for i in range(lo, hi) if not text[i].isspace()]
+            compact = "".join(text[i] for i in idx)
         if not (cfg.label_re.search(compact) or cfg.verb_any_re.search(compact)):
             continue
         if any(w in compact for w in cfg.lead_before_comma):

@@ -5,10 +5,11 @@ stage (never a module global that a stage changes). Stages compile what they nee
 `Rules.regex`, which caches compiled patterns on the object. A new province's wording should need an
 edit of a data file, not of code.
 
-Patterns are written for the `regex` module (V1: \\p{Han}, nested sets, variable lookbehinds). Where a
-pattern means exactly the same to Python's own `re` (word lists, character classes of plain characters),
-it is compiled there instead: re scans such alternations four to six times faster, and most of the
-rules are word lists.
+Patterns are written for the `regex` module (V1: \\p{Han}, nested sets, variable lookbehinds). A pattern
+built from words (alternatives of words, character classes; no lookaround) is compiled by Python's own
+`re` instead, where it means the same: re scans word lists four to six times faster, and most rules are
+word lists. Where a match may begin with a repeated character or class, or looks around, regex is the
+faster engine.
 """
 from __future__ import annotations
 
@@ -24,21 +25,24 @@ import yaml
 
 DATA_PACKAGE = "policyparse.data"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: 5x faster
-# what re reads otherwise than regex, or not at all: classes whose Unicode tables differ (\w \b \s:
-# \s differs on four control characters), \p{..} and other regex escapes, and inline flags other
-# than (?m) and (?s) (case folding differs, (?V1) and (?r) are regex's own); nested sets, set
-# operations and variable-width lookbehinds make re fail or warn, which the compile below catches
-_REGEX_ONLY = regex.compile(r"\\[a-zA-Z](?<!\\[dDnrtfvuUxNAZ])|\(\?(?!P|[ms]+\))[a-zA-Z]")
+# what keeps a pattern with regex: a letter escape other than \d \n \t (\w \b \s have other Unicode
+# tables in re, \p{..} is regex's own), a lookaround or an inline flag other than (?m) (?s) ((?i) folds
+# case otherwise), or a first character, escape or class that repeats, in a group or not (\?+,
+# (?P<t>[^，]{2,60}?…: re is slow there); nested sets and set operations make re warn, caught below
+_KEEP_REGEX = regex.compile(r"\\[a-zA-Z](?<!\\[dnt])|\(\?(?![:P]|[ms]+\))"
+                            r"|^\^?(?:\((?:\?:|\?P<\w+>)?)*(?:\\.|\[(?:\\.|[^\]])*\]|[^\\\[(|])(?:[*+?]|\{\d)")
 _SAME_FLAGS = {regex.M: re.M, regex.S: re.S}
 
 
 def fast_compile(pattern: str, flags: int = 0) -> Optional["re.Pattern[str]"]:
-    """`pattern` compiled by Python's re when it matches there exactly as under regex V1, else None.
+    """`pattern` compiled by Python's re where it matches there as under regex V1 and re is faster, else None.
 
     >>> fast_compile("(?:节能|减排)[局委]") is not None, fast_compile(r"\\p{Han}+"), fast_compile("[[a-z]--[aeiou]]")
     (True, None, None)
+    >>> fast_compile(r"\\?+"), fast_compile("已(?!有条件)"), fast_compile("^(?P<lvl>省|市)(?:委|政府)$") is not None
+    (None, None, True)
     """
-    if flags & ~sum(_SAME_FLAGS) or _REGEX_ONLY.search(pattern):
+    if flags & ~sum(_SAME_FLAGS) or _KEEP_REGEX.search(pattern):
         return None
     try:
         with warnings.catch_warnings():
@@ -83,6 +87,15 @@ class Rules:
     def words(self, file: str, key: str) -> str:
         """The alternation of a word list `key` in `file`."""
         return alternation(self.files[file][key])
+
+    def word_regex(self, file: str, key: str) -> "regex.Pattern[str]":
+        """The word list `key` in `file` compiled, built once (sorting a long list on every call costs
+        more than the search)."""
+        name = ("words", file, key)
+        hit = self._compiled.get(name)
+        if hit is None:
+            hit = self._compiled[name] = self.regex(self.words(file, key))
+        return hit
 
 
 def data_files() -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Iterable, NamedTuple, Optional
 
 import numpy
@@ -59,7 +60,7 @@ class Mapped:
         out: list[str] = []
         new_offs = array("l")
         pos = 0
-        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        for e in sorted(edits, key=itemgetter(0, 1)):   # by (start, end), stable for equal spans
             if e.start < pos:
                 continue
             out.append(text[pos:e.start])
