@@ -3,7 +3,7 @@
 Names are found by rules read from data/entities.yaml: suffixes by type (…产业园 is a zone, …热电厂 a
 facility, …镇 a place), department stems behind a level or place prefix (区发改委, 天津市统计局), party
 committees (市委, 区委党校), and enumerations of named enterprises and projects (支持A、B等企业). A
-private jieba Tokenizer (never jieba's global one) is run only on the few characters around each candidate:
+private jieba Tokenizer (segmenter.py; never jieba's global one) is run only on the few characters around each candidate:
 to find where the name begins, and to tell a proper name (汾阳湖产业园) from a common noun (零碳产业园区).
 Roles come from the annotations after measures (（牵头单位：…；配合单位：…）, （…等按职责分工负责）) and
 from the subject of an obligation (区委党校要…); every other occurrence is `mentioned`. Names are normalized
@@ -11,103 +11,20 @@ with data/aliases.yaml, so that one unit has one name across documents.
 """
 from __future__ import annotations
 
-import logging
-import math
-import re
 from bisect import bisect_right
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 from . import entity_rules as er
 from . import roles
 from .entity_rules import Mention
 from .model import Entity, Meta, Section, SectionKind
-from .rules import Rules, data_path
 
 if TYPE_CHECKING:
     import jieba
 
-_DICT_LINE = re.compile(r"^(\S+) \d+ (\S+)$", re.M)
 ROLE_RANK = {"lead": 0, "support": 1, "responsible": 2, "issuer": 3, "mentioned": 4}
-
-
-@lru_cache(maxsize=1)
-def _tokenizer_class() -> type:
-    """jieba's Tokenizer with a part-of-speech lookup, defined on first use: importing policyparse does not
-    import jieba (which installs a handler on its own logger when imported)."""
-    import jieba
-
-    class DomainTokenizer(jieba.Tokenizer):
-        """A private jieba Tokenizer with the domain user dictionary and a part-of-speech lookup.
-
-        Segmentation runs without jieba's HMM, so an unknown name stays split into rare pieces, which is
-        the evidence that it is a name. `tags` maps a dictionary word to its jieba part of speech.
-        """
-
-        tags: dict[str, str] = {}
-
-        # get_DAG and calc are jieba's own algorithm, with the dictionary bound to local names and a
-        # one-way choice taken without max(): the same words, a third less time in the step that
-        # costs entity finding the most
-        def get_DAG(self, sentence: str) -> dict[int, list[int]]:
-            self.check_initialized()
-            freq, n, dag = self.FREQ, len(sentence), {}
-            for k in range(n):
-                ends, i, frag = [], k, sentence[k]
-                while i < n and frag in freq:
-                    if freq[frag]:
-                        ends.append(i)
-                    i += 1
-                    frag = sentence[k:i + 1]
-                dag[k] = ends or [k]
-            return dag
-
-        def calc(self, sentence: str, DAG: dict, route: dict) -> None:
-            n = len(sentence)
-            route[n] = (0, 0)
-            logtotal, get = math.log(self.total), self.FREQ.get
-            for idx in range(n - 1, -1, -1):
-                ends = DAG[idx]
-                if len(ends) == 1:
-                    x = ends[0]
-                    route[idx] = (math.log(get(sentence[idx:x + 1]) or 1) - logtotal + route[x + 1][0], x)
-                else:
-                    route[idx] = max((math.log(get(sentence[idx:x + 1]) or 1) - logtotal + route[x + 1][0], x)
-                                     for x in ends)
-
-        def words(self, text: str) -> list[tuple[int, int, str, int]]:
-            """(start, end, tag, frequency) of each token of `text`."""
-            out, pos = [], 0
-            for w in self.lcut(text, HMM=False):
-                out.append((pos, pos + len(w), self.tags.get(w, "x"), self.FREQ.get(w, 0)))
-                pos += len(w)
-            return out
-
-    return DomainTokenizer
-
-
-def make_tokenizer(rules: Rules) -> "jieba.Tokenizer":
-    """A new private jieba Tokenizer loaded with data/userdict.txt; jieba's global `jieba.dt` is never
-    touched. It also has `tags` (word -> part of speech) and `words(text)` (tokens with tag and frequency)."""
-    tok = _tokenizer_class()()
-    jlog = logging.getLogger("jieba")
-    level = jlog.level
-    jlog.setLevel(logging.WARNING)  # jieba announces every dictionary load on stderr
-    try:
-        tok.initialize()
-    finally:
-        jlog.setLevel(level)
-    with tok.get_dict_file() as f:   # "word freq tag" lines; one regex pass is 5x faster than a loop
-        tags = dict(_DICT_LINE.findall(f.read().decode("utf-8")))
-    for line in data_path("userdict.txt").read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if parts and not line.startswith("#"):
-            tok.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, None)
-            if len(parts) > 2:
-                tags[parts[0]] = parts[2]
-    tok.tags = tags
-    return tok
 
 
 def extract_entities(cleaned, sections: Sequence[Section], meta: Meta, options) -> tuple[Entity, ...]:

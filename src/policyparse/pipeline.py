@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
-from . import clean, entities, ingest, metadata, outline, targets
+from . import clean, entities, ingest, metadata, outline, segmenter, targets
 from .model import Document, Issue, Meta
 from .rules import Rules, load_rules
 
@@ -26,7 +26,7 @@ class Options:
     @cached_property
     def tokenizer(self):
         """A private jieba Tokenizer with the domain dictionary (jieba's global one is never touched)."""
-        return entities.make_tokenizer(self.rules)
+        return segmenter.make_tokenizer(self.rules)
 
     @cached_property
     def pos_tokenizer(self) -> "Tagger":
