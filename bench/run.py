@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpus"
 BATCH_SECONDS = 25   # keeps `make bench` within about five minutes on two cores when parsing is slow
 BIG = 4              # the large batch: copies of the corpus
+PASSES = 3           # parse() and jieba over the texts this many times; the fastest pass of each counts
 LIBRARIES = ["policyparse", "pandas", "pyarrow", "jieba", "regex", "pypdfium2", "dask", "distributed",
              "openpyxl", "tqdm", "psutil", "pyinstrument"]
 
@@ -64,9 +65,10 @@ def peak_rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # kilobytes on Linux
 
 
-def bench_parse(texts: list[tuple[str, str]], budget: float) -> dict:
+def bench_parse(texts: list[tuple[str, str]], budget: float, passes: int = PASSES) -> dict:
     """parse() and jieba.lcut on each text in turn (so both see the same load on a shared machine), until
-    `budget` seconds of parsing are spent."""
+    `budget` seconds of parsing are spent; the whole is done `passes` times and each side's fastest pass
+    counts (other work on the machine only ever slows a pass down)."""
     import jieba
     from policyparse import pipeline
 
@@ -79,16 +81,23 @@ def bench_parse(texts: list[tuple[str, str]], budget: float) -> dict:
     tokenizer.initialize()
     tokenizer.lcut(texts[0][1])
     rss_before = rss_mb()
-    done, seconds, jieba_seconds = [], 0.0, 0.0
-    for name, text in texts:
+
+    def timed(name: str, text: str) -> tuple[float, float]:
         start = time.perf_counter()
         pipeline.parse(text, doc_id=name, options=opts)
         middle = time.perf_counter()
         tokenizer.lcut(text)
-        seconds, jieba_seconds = seconds + middle - start, jieba_seconds + time.perf_counter() - middle
-        done.append((name, text))
-        if seconds > budget:
+        return middle - start, time.perf_counter() - middle
+
+    done: list[tuple[str, str]] = []   # the first pass chooses the texts: in order, within the budget
+    first = [0.0, 0.0]
+    for name, text in texts:
+        p, j = timed(name, text)
+        first, done = [first[0] + p, first[1] + j], done + [(name, text)]
+        if first[0] > budget / passes:
             break
+    rounds = [first] + [[sum(x) for x in zip(*(timed(n, t) for n, t in done))] for _ in range(passes - 1)]
+    seconds, jieba_seconds = min(r[0] for r in rounds), min(r[1] for r in rounds)
     rss_after = rss_mb()
     chars = sum(len(t) for _, t in done)
     largest = max(done, key=lambda d: len(d[1]))
@@ -96,7 +105,7 @@ def bench_parse(texts: list[tuple[str, str]], budget: float) -> dict:
     pipeline.parse(largest[1], options=opts)
     traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return {"texts": len(done), "of": len(texts), "chars": chars, "seconds": seconds,
+    return {"texts": len(done), "of": len(texts), "passes": passes, "chars": chars, "seconds": seconds,
             "chars_per_s": chars / seconds, "jieba_seconds": jieba_seconds, "jieba_chars_per_s": chars / jieba_seconds,
             "ratio": jieba_seconds / seconds, "rss_loaded_mb": rss_loaded, "rss_before_mb": rss_before, "rss_after_mb": rss_after,
             "peak_rss_mb": peak_rss_mb(), "largest": largest[0], "largest_chars": len(largest[1]),
@@ -243,8 +252,8 @@ def report(m: dict, parse: dict, hot: list[dict], runs: list[dict], growth: list
         "## parse() against jieba.lcut", "",
         f"Texts: {parse['texts']} of {parse['of']} ({parse['chars']:,} characters; corpus/xiqing-2023.txt and "
         "../shared/corpus/raw, in that order" + (", cut off by the time budget" if parse["texts"] < parse["of"] else "")
-        + "). jieba is a private `jieba.Tokenizer()` in the same process, timed on each text right after "
-        "parse(). What each pays once per process is paid before timing, by both: policyparse loads its "
+        + f"). jieba is a private `jieba.Tokenizer()` in the same process, timed on each text right after "
+        f"parse(); the fastest of {parse['passes']} passes over the texts for each. What each pays once per process is paid before timing, by both: policyparse loads its "
         "dictionaries and compiles its rules, jieba loads its dictionary and its HMM tables (one parse and "
         "one lcut of the first text).", "",
         "| | seconds | characters/s |", "|---|---:|---:|",

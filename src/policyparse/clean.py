@@ -78,7 +78,8 @@ def _hinted_lines(text: str, hint: "regex.Pattern[str]"):
 
 
 def normalize_newlines(m: Mapped, rules: Rules) -> list[Edit]:
-    return [Edit(x.start(), x.end(), "\n") for x in LINE_BREAK.finditer(m.text)] + \
+    breaks = LINE_BREAK.finditer(m.text) if any(c in m.text for c in "\r\u2028\u2029\f") else ()  # mostly none
+    return [Edit(x.start(), x.end(), "\n") for x in breaks] + \
         [Edit(x.start(), x.end(), "") for x in CONTROL.finditer(m.text)]
 
 

@@ -311,7 +311,13 @@ def target_year(s: str, rules: Optional[Rules] = None) -> Optional[int]:
     >>> target_year("比2020年下降13.5%"), target_year("“十三五”以来"), target_year("5年内")
     (None, None, None)
     """
-    v, s = _vocab(rules or load_rules()), s.translate(_FULLWIDTH)
+    return _target_year(s, rules or load_rules())
+
+
+@lru_cache(maxsize=4096)
+def _target_year(s: str, rules: Rules) -> Optional[int]:
+    """target_year, remembered: 到2025年, 到“十四五”末 … stand in every plan."""
+    v, s = _vocab(rules), s.translate(_FULLWIDTH)
     for m in v.target.finditer(s):
         w = v.cue_width + 2             # room for a space or a line break between cue and year
         before, after = s[max(0, m.start() - w): m.start()].rstrip(), s[m.end(): m.end() + w].lstrip()

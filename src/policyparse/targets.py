@@ -240,8 +240,8 @@ def _quantities(text: str, start: int, end: int, lex: _Lexicon) -> list[Quantity
 def _clause_start(text: str, sent_start: int, pos: int, floor: int) -> int:
     """Back from `pos` to a clause delimiter, or to an opening bracket not closed before `pos`
     (…清洁能源通道（可再生能源电量比例原则上不低于50%）: the clause is the bracket's content)."""
-    i, depth = pos, 0
-    while i > max(sent_start, floor):
+    i, depth, limit = pos, 0, max(sent_start, floor)
+    while i > limit:
         ch = text[i - 1]
         if ch in CLAUSE_DELIMS:
             break
@@ -494,9 +494,8 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
 
 def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spans: list[int],
                          prev_indicator: list[str], years: list[YearContext], doc_year: Optional[int]) -> list[dict]:
+    """Qualitative targets of a sentence in which lex.any_qualitative matches."""
     rows: list[dict] = []
-    if not lex.any_qualitative.search(text, s0, s1):
-        return rows
     bounds = [s0] + [m.end() for m in CLAUSE_SPLIT.finditer(text, s0, s1)] + [s1 + 1]
     year_starts = [y.start for y in years]
     for start, nxt in zip(bounds, bounds[1:]):
@@ -605,7 +604,8 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
             years = [YearContext(carried[0].years, s0, s0, carried[0].aspirational)]
         num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator, years) if has_number else []
         spans = sorted(r["pos"] for r in num) if num else []
-        qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator, years, doc_year)
+        qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator, years, doc_year) \
+            if lex.any_qualitative.search(text, s0, s1) else []
         for r in num + qual:
             rows.append((s0, s1, r))
     prose = [r for _, _, r in rows if r["value"] is not None]
