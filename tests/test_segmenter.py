@@ -73,3 +73,10 @@ def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("POLICYPARSE_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert segmenter.cache_folder() == tmp_path / "policyparse"
+
+
+def test_a_new_cache_file_replaces_those_of_older_dictionaries(built, tmp_path):
+    stale = tmp_path / "tokenizer-0123456789abcdef0123.marshal"
+    stale.write_bytes(b"built from an older dictionary")
+    segmenter.make_tokenizer(load_rules(), cache_dir=tmp_path)
+    assert not stale.exists() and [p.name for p in _files(tmp_path)] == [p.name for p in _files(built[0])]
