@@ -56,14 +56,6 @@ class Cleaned:
         return self.mapped.source_span(start, end)
 
 
-def _lines(text: str):
-    """(start, end) of every line, without the newline."""
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, pos + len(line)
-        pos += len(line) + 1
-
-
 def _hinted_lines(text: str, hint: "regex.Pattern[str]"):
     """(start, end) of the lines that contain a match of `hint`, each once: a whole-text search in C
     instead of a pattern test on every line."""
