@@ -14,6 +14,8 @@ from typing import Any, Optional, Sequence
 
 import pandas as pd
 
+from .textmap import Mapped
+
 
 class PolicyParseError(Exception):
     """Base class of every error policyparse raises on purpose."""
@@ -196,8 +198,7 @@ class Document:
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the cleaned text to the source text."""
-        end_src = self.offsets[end - 1] + 1 if end > start else self.offsets[start]
-        return self.offsets[start], end_src
+        return Mapped(self.text, self.offsets).source_span(start, end)
 
     @property
     def doc_id(self) -> str:

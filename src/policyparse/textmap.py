@@ -41,17 +41,19 @@ class Mapped:
         return cls(text, array("l", numpy.arange(len(text) + 1, dtype=_OFFSET).tobytes()))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
-        """The source span covered by text[start:end].
+        """The source span covered by text[start:end]; characters added after the end of the source
+        cover nothing.
 
-        >>> m = Mapped.identity("abc").apply([Edit(1, 2, "")])
-        >>> m.text, m.source_span(0, 2)
-        ('ac', (0, 3))
+        >>> m = Mapped.identity("abc").apply([Edit(1, 2, ""), Edit(3, 3, "。")])
+        >>> m.text, m.source_span(0, 2), m.source_span(2, 3)
+        ('ac。', (0, 3), (3, 3))
         """
         start = max(0, min(start, len(self.text)))
         end = max(start, min(end, len(self.text)))
         if end == start:
             return self.offsets[start], self.offsets[start]
-        return self.offsets[start], self.offsets[end - 1] + 1
+        # the offset after the text (the sentinel) is the end of the source: nothing maps past it
+        return self.offsets[start], min(self.offsets[end - 1] + 1, self.offsets[len(self.text)])
 
     def apply(self, edits: Iterable[Edit]) -> "Mapped":
         """Apply non-overlapping edits (overlapping later ones are skipped). Inserted characters map to
