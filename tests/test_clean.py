@@ -311,6 +311,14 @@ def test_pdf_wraps_joined_into_one_line(paragraph):
     assert paragraph in raw("national-2030-action-plan").text.split("\n")
 
 
+@NO_RAW
+def test_a_line_ending_in_a_number_continues_into_its_unit():
+    # pdftotext prints "超 2000" short of the typical width (digits are narrow), then "家，…" on the next line
+    lines = raw("nanjing-jiangbei-newarea-carbon-action-plan").text.split("\n")
+    assert any("相关企业超2000家，收入突破5000亿元" in line for line in lines)
+    assert not any(line.endswith(("2000", "5000")) for line in lines)
+
+
 # Labels of the top levels written at the start of a line of the PDF text, found independently of outline.py.
 LINE_START_HEADING = regex.compile(
     r"(?m)^[ \t\u3000]*(?P<l>[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"

@@ -176,6 +176,17 @@ COMPARATORS = [
          id="yuanzeshang-is-binding"),
     case("到2025年，全区绿色出行比例确保达到70%。",
          row(indicator="全区绿色出行比例", value=70, modality="binding"), id="quebao-is-binding"),
+    case("争取到2025年，集聚相关企业超1000家，产业收入逾3000亿元。",
+         row(has="相关企业", value=1000, unit="家", comparator=">", modality="aspirational"),
+         row(has="产业收入", value=3000, unit="亿元", comparator=">"), id="chao-and-yu-are-more-than"),
+    case("到2025年，化工生产企业数压减至80家以内。",
+         row(indicator="化工生产企业数", value=80, unit="家", comparator="<=", kind="level"), id="yajian-zhi-yinei"),
+    case("到2025年，单位工业增加值能耗和二氧化碳排放分别比2020年下降13%和18%以上。",
+         row(has="能耗", value=13, comparator=">=", baseline_year=2020),
+         row(has="二氧化碳排放", value=18, comparator=">="), id="fenbie-trailing-comparator-for-every-value"),
+    case("到2025年，单位生产总值能耗、用水量分别降低13.5%、16%左右。",
+         row(has="能耗", value=13.5, comparator="~"), row(has="用水量", value=16, comparator="~"),
+         id="fenbie-trailing-zuoyou-for-every-value"),
 ]
 
 
@@ -331,6 +342,12 @@ KINDS = [
          row(has="公共充电桩", value=3000, unit="台", year=2025), id="scope-then-leiji-jiancheng"),
     case("到2025年，全市新建绿色建筑200万平方米以上。",
          row(has="绿色建筑", value=200, unit="万平方米", comparator=">=", year=2025), id="scope-then-xinjian"),
+    case("到2030年，电解铝使用可再生能源比例提至30%以上。",
+         row(indicator="电解铝使用可再生能源比例", value=30, comparator=">=", kind="level", year=2030),
+         id="level-ti-zhi"),
+    case("到2030年培育100个智能建造产业基地。",
+         row(indicator="智能建造产业基地数量", value=100, unit="个", kind="level", year=2030),
+         id="action-verb-then-value-counts-the-object"),
 ]
 
 
@@ -479,6 +496,14 @@ def test_qualitative_targets(text, rows, absent):
 # --- Not targets ------------------------------------------------------------------------------------
 
 NOT_TARGETS = [
+    case("到2025年，建设10个碳中和领域重点实验室和5个绿色技术创新中心。",
+         row(indicator="绿色技术创新中心数量", value=5, unit="个", year=2025),
+         id="the-last-of-counted-objects-has-only-its-own-name"),
+    case("到2025年，建设10个碳中和领域重点实验室和5个绿色技术创新中心。",
+         row(indicator="碳中和领域重点实验室数量", value=10, unit="个", year=2025),
+         id="the-first-of-counted-objects",
+         bug="an action verb followed by several counted objects is read only at the last value: the object "
+             "of the first runs on to the next value, so it is not read"),
     case("到2025年，全省30万千瓦及以上单机机组占火电装机比重达到65%。",
          row(has="火电装机比重", value=65, unit="%", year=2025), absent=[30], id="size-class-before-the-indicator"),
     case("新建60万千瓦级超临界机组供电煤耗低于295克标准煤/千瓦时。",

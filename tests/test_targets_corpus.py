@@ -77,9 +77,8 @@ def known(table: dict[str, str], names: list[str]) -> list:
             for n in names]
 
 
-# Numeric rows about the past are dropped (by the document's year, 已/了 clauses and retrospective sections),
-# but qualitative rows are not checked against the document's year: "“十三五”…目标超额完成" and "2020年…持续提高"
-# in the review part of a plan become targets of 2020 (or earlier).
+# Rows about the past are dropped (by the document's year, 已/了 clauses and retrospective sections); a
+# document that states no issue date is read against the first year of its planning period.
 PAST_YEAR_MISSES = {
     "guangdong-14fyp-climate": "截至2021年12月31日…累计成交金额46.1亿元 is read as a 2021 target: the text states no "
                                "issue date (SOURCES.tsv: 2022-07) and its planning period starts in 2021, so 2021 "
@@ -132,14 +131,10 @@ def test_the_corpus_has_85_documents():
     assert len(RAW_DOCS) == 85 and len(PDF_DOCS) == 6
 
 
-# Sentences that the raw text (pdftotext, hard wraps kept) breaks at a short line the cleaner does not join,
-# while the PDF reader gives the whole line: targets.sentences() ends a sentence at every newline, so on the
-# raw side the year (or the unit) is cut off. The PDF side is the right one in both documents.
-PDF_DIFFERENCES = {
-    "nanjing-jiangbei-newarea-carbon-action-plan":
-        "raw text: '…相关企业超 2000\\n家，收入突破 5000 亿元；…比重增长\\n\\n至 15%' — a short line and a page "
-        "break inside the sentence: 2000家 is lost and 5000亿元, 15% get year None instead of 2025",
-}
+# Documents whose raw text (pdftotext, hard wraps kept) and PDF give different targets, with the reason;
+# none at present (nanjing's '…企业超 2000\n家' is joined since a line ending in a number continues into a
+# unit on the next line).
+PDF_DIFFERENCES: dict[str, str] = {}
 
 
 def numeric_set(doc: pp.Document) -> set[tuple[float, str, Optional[int]]]:

@@ -20,7 +20,7 @@ import regex
 
 from . import numbers
 from .model import Issue, Severity
-from .rules import Rules
+from .rules import Rules, alternation
 from .textmap import Edit, Mapped
 
 Cleaner = Callable[[Mapped, Rules], list]
@@ -264,7 +264,9 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
 
     A document is hard-wrapped when many lines share one width. A line of (nearly) that width continues
     on the next non-blank line, across a page-break blank line too, unless the next line starts a
-    heading, so a heading is never glued onto the paragraph before it.
+    heading, so a heading is never glued onto the paragraph before it. A shorter line of prose that ends
+    in a number continues too when the next line starts with a unit (…企业超 2000 / 家，…): digits are
+    narrow, so such a line falls short of the typical width.
     """
     cfg = rules["clean"]
     starts = _paragraph_starts(rules)
@@ -281,9 +283,11 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
         return []
     line_starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
     floor, n = typical - slack, len(lines)
+    unit_first = rules.regex("^(?:%|％|" + alternation(rules["numbers"]["units"]) + ")")
     edits = []
     for i, line in enumerate(lines):
-        if not line or line_widths[i] < floor:
+        if not line or (line_widths[i] < floor and not (
+                line[-1].isdigit() and line_widths[i] >= typical / 2 and i + 1 < n and unit_first.match(lines[i + 1]))):
             continue
         j = i + 1
         if j < n and not lines[j]:   # one blank line (a page break) may stand in between

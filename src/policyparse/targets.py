@@ -339,8 +339,10 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
         # that scopes what follows, not a target of its own
         return None  # 平均节能率15%及以上的建筑面积达到600万平方米: the first value only scopes the indicator
     value_first = False
-    if (verb_kind in ("", "value_first") or (verb_kind == "action" and (comparator or leading_verb))) \
-            and OBJECT_START.match(right):
+    # 到2030年培育100个产业基地: an action with nothing before it counts what follows the value, when
+    # that is the one value of its clause (建设10个实验室和5个中心 names its objects by position)
+    counts_object = verb_kind == "action" and (comparator or leading_verb or not (bare_left or HAS_NUMBER.search(right)))
+    if (verb_kind in ("", "value_first") or counts_object) and OBJECT_START.match(right):
         value_first = True
         subject = _trim(left, lex)
         if len(subject) > 10 and tokenizer is not None:
@@ -477,9 +479,10 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             combos = [(q, indicator, y) for y in year_list]
         else:
             combos = [(g, indicator, year_list[-1]) for g in group]
-        shared_unit = group[-1].unit  # 分别不高于306、325克标准煤/千瓦时: the unit is written once, at the end
+        # 分别不高于306、325克标准煤/千瓦时, 分别下降25%和20%以上: unit and comparator written once, at the end
+        shared_unit, shared_cmp = group[-1].unit, group[-1].cmp_after
         for g, ind, y in combos:
-            comparator = g.cmp_after or reading.comparator or "="
+            comparator = g.cmp_after or reading.comparator or shared_cmp or "="
             if not g.unit and shared_unit:
                 g = Quantity(g.start, g.end, g.value, g.value_max, shared_unit, g.cmp_after, g.spelled)
             rows.append(dict(indicator=ind, value=g.value, value_max=g.value_max, unit=g.unit,
