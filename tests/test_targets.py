@@ -555,6 +555,12 @@ def test_not_targets(text, rows, absent):
 # --- Indicator text ---------------------------------------------------------------------------------
 
 INDICATOR_TEXT = [
+    case("到2025年，单位面积能耗不超过300千克标准煤/平方米。",
+         row(indicator="单位面积能耗", value=300, unit="千克标准煤/平方米", comparator="<="),
+         id="generic-indicator-that-opens-the-sentence-is-not-doubled"),
+    case("到2030年，城市建成区人口密度控制在1万人/平方公里以内，化肥施用强度降至15千克/亩。",
+         row(has="人口密度", value=1, unit="万人/平方公里", comparator="<="),
+         row(indicator="化肥施用强度", value=15, unit="千克/亩"), id="unit-per-denominator"),
     case("到2025年，全区公共充电桩数量达到8000台。",
          row(indicator="全区公共充电桩数量", value=8000, unit="台"), id="scope-kept"),
     case("到2025年，通过实施屋顶光伏工程，全区分布式光伏装机容量达到25万千瓦。",

@@ -76,6 +76,13 @@ class _Vocab:
     target: regex.Pattern[str]
 
 
+def unit_pattern(rules: Rules, extra: tuple[str, ...] = ()) -> str:
+    """The regex of a unit as written: a unit of numbers.yaml (or of `extra`), per one of its
+    denominators when one follows (吨/万平方米)."""
+    n = rules["numbers"]
+    return f"{alternation([*n['units'], *extra])}(?:/{alternation(n['unit_denominators'])})?"
+
+
 @lru_cache(maxsize=4)
 def _vocab(rules: Rules) -> _Vocab:
     n = rules["numbers"]
@@ -96,7 +103,7 @@ def _vocab(rules: Rules) -> _Vocab:
         arabic=rules.regex(rf"(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?({mag}*)"),
         cn_decimal=rules.regex(rf"((?:{d}|{mag})+){alternation(n['decimal_points'])}({d}+)({mag}*)"),
         range_=rules.regex(rf"(.+?){sep}(.+)"),
-        unit_tail=rules.regex(alternation(n["units"]) + r"\Z"),
+        unit_tail=rules.regex(unit_pattern(rules) + r"\Z"),
         period=rules.regex(alternation(n["periods"])),
         year_full=rules.regex(rf"({year})\s*{alternation(n['year_suffixes'])}?"),
         target=rules.regex(rf"[“\"‘']?(?P<period>{alternation(n['periods'])})[”\"’']?"

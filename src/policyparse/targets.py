@@ -85,11 +85,12 @@ def lexicon(rules: Rules) -> _Lexicon:
     num = r"(?:\d+(?:\.\d+)?(?:万|亿)?)"
     han_num = r"(?:[零〇○一二两三四五六七八九十百千万亿]+(?:点[零〇○一二三四五六七八九]+)?)"
     unit_alt = alternation(units + ["%", "％", "个百分点", "百分点"])
+    unit_written = numbers.unit_pattern(rules, ("%", "％", "个百分点", "百分点"))   # with a denominator (吨/日)
     sep = r"(?:——|[-—–~～至到])"
     cmp_after = {w: c for c, ws in cfg["comparator_after"].items() for w in ws}
     quantity = rules.regex(
         rf"(?<![\d.A-Za-z+\-第])(?P<q>百分之{han_num}|(?:{num}|{han_num}(?={unit_alt}|{sep}))(?:{unit_alt})?"
-        rf"(?:\s*{sep}\s*(?:{num}|{han_num}))?\s*(?P<unit>{unit_alt}))(?P<cmp>{alternation(cmp_after)})?"
+        rf"(?:\s*{sep}\s*(?:{num}|{han_num}))?\s*(?P<unit>{unit_written}))(?P<cmp>{alternation(cmp_after)})?"
         rf"(?![\d+号级])")  # 60万千瓦级机组 names a class of plant
     bare = rules.regex(rf"(?<![\d.A-Za-z+\-])(?P<q>\d+(?:\.\d+)?)(?P<cmp>{alternation(cmp_after)})?(?![\d.%+号年月日A-Za-z\p{{Han}}])")
     verbs: dict[str, str] = {}
@@ -454,7 +455,9 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             prev_indicator.append(indicator)  # …森林覆盖率为11.5%，到2025年达到14%: the next clause names it no more
             continue  # a statement about the past is a baseline, not a target
         if lex.generic.match(indicator):
-            indicator = _sentence_subject(text, s0, q.start, lex, tokenizer) + indicator
+            subject = _sentence_subject(text, s0, q.start, lex, tokenizer)
+            if indicator not in subject:   # the sentence may open with the generic indicator itself
+                indicator = subject + indicator
         clause = text[c0:c1]
         aspirational = bool(lex.aspirational.search(clause)) or bool(ctx and ctx[-1].aspirational)
         base = lex.baseline.search(text, _clause_start(text, s0, q.start, s0), q.start)
