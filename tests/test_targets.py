@@ -483,7 +483,27 @@ QUALITATIVE = [
          row(indicator="全市新建公共建筑执行绿色建筑二星级标准", kind="full", year=2030), id="quanmian-zhixing"),
     case("到2025年，全市非化石能源消费比重达到15%左右，2030年提高到20%左右，并保持稳步增长。",
          row(has="非化石能源消费比重", kind="increase"), id="elided-subject-of-wenbu-zengzhang"),
+    case("“十四五”期间，石化化工行业炼油能力不增加；“十五五”期间，石化化工行业碳排放总量不增加。",
+         row(indicator="石化化工行业炼油能力", kind="stable", year=2025),
+         row(indicator="石化化工行业碳排放总量", kind="stable", year=2030), id="bu-zengjia-ends-the-clause"),
+    case("到2030年，全市单位工业增加值二氧化碳排放下降幅度大于全社会下降幅度。",
+         row(has="二氧化碳排放下降幅度", kind="relative", year=2030), id="da-yu-xiajiang-fudu"),
+    case("到2025年，五个新城等重点区域在开展示范的基础上，全面执行超低能耗建筑标准。",
+         row(has="超低能耗建筑标准", kind="full", year=2025), id="quanmian-after-the-year-of-its-sentence"),
 ]
+
+QUALITATIVE_NOT_TARGETS = [
+    pytest.param("到2025年，全市绿色建筑占新建建筑比例达到100%。\n着力发挥绿色建筑规模化效益，全面推行绿色生态城区建设。",
+                 id="quanmian-opens-a-measure"),
+    pytest.param("到2025年，全市非化石能源消费比重达到20%。在不增加企业负担的前提下推进改造。",
+                 id="bu-zengjia-inside-a-clause"),
+]
+
+
+@pytest.mark.parametrize("text", QUALITATIVE_NOT_TARGETS)
+def test_measures_and_conditions_are_not_qualitative_targets(text):
+    _, qualitative = parse_rows(HEADING + text)
+    assert [(t.kind, t.indicator) for t in qualitative] == []
 
 
 @pytest.mark.parametrize("text, rows, absent", QUALITATIVE)

@@ -66,6 +66,7 @@ class _Lexicon:
     count_units: frozenset
     peak_requires: "regex.Pattern[str]"
     peak_exclude: "regex.Pattern[str]"
+    full_needs_subject: "regex.Pattern[str]"
     generic: "regex.Pattern[str]"
     scope_prefix: "regex.Pattern[str]"
     level_tail: "regex.Pattern[str]"
@@ -119,6 +120,7 @@ def lexicon(rules: Rules) -> _Lexicon:
         count_units=frozenset(cfg["count_units"]),
         peak_requires=rules.regex(cfg["peak_requires"]),
         peak_exclude=rules.regex(cfg["peak_exclude"]),
+        full_needs_subject=rules.regex(cfg["full_needs_subject"]),
         generic=rules.regex(cfg["generic_indicator"]),
         scope_prefix=rules.regex(cfg["scope_prefix"]),
         level_tail=rules.regex(alternation(cfg["level_verbs"]) + r"$"),
@@ -527,6 +529,9 @@ def _qualitative_targets(text: str, s0: int, s1: int, lex: _Lexicon, numeric_spa
             if doc_year and year and year < doc_year:
                 continue  # what was achieved by a past year is not a target
             left = _trim(_strip_phrases(clause[:m.start()], lex), lex)
+            if kind == "full" and not (left or any(y.end > y.start for y in ctx)) \
+                    and lex.full_needs_subject.match(m.group()):
+                continue  # 全面推行…建设 opens a measure; 到2025年，…全面执行… and 城镇新建建筑全面执行… are targets
             if kind == "delegated":
                 obj = m.groupdict().get("obj") or ""
                 indicator = left or (obj + "任务目标" if obj else "")
