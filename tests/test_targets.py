@@ -575,6 +575,11 @@ def test_not_targets(text, rows, absent):
 # --- Indicator text ---------------------------------------------------------------------------------
 
 INDICATOR_TEXT = [
+    case("到2030年实现公共建筑机电系统的总体能效在现有水平上提升10%。",
+         row(indicator="公共建筑机电系统的总体能效", value=10, kind="increase", year=2030),
+         id="change-from-the-present-level-is-a-target"),
+    case("到2025年，实现煤炭消费占比不超过13%。",
+         row(indicator="煤炭消费占比", value=13, comparator="<="), id="leading-shixian-is-not-in-the-indicator"),
     case("到2025年，单位面积能耗不超过300千克标准煤/平方米。",
          row(indicator="单位面积能耗", value=300, unit="千克标准煤/平方米", comparator="<="),
          id="generic-indicator-that-opens-the-sentence-is-not-doubled"),

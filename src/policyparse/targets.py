@@ -61,6 +61,7 @@ class _Lexicon:
     trim_right: "regex.Pattern[str]"
     threshold_tail: "regex.Pattern[str]"
     existing: "regex.Pattern[str]"
+    change_verb: "regex.Pattern[str]"
     aspirational: "regex.Pattern[str]"
     excluded_units: frozenset
     count_units: frozenset
@@ -115,6 +116,7 @@ def lexicon(rules: Rules) -> _Lexicon:
         trim_right=rules.regex(r"(?:" + alternation(cfg["indicator_trim_right"]) + r"|[\s，,；;：:、])+$"),
         threshold_tail=rules.regex(alternation(cfg["threshold_before"]) + r"$"),
         existing=rules.regex(alternation(cfg["existing_before"])),
+        change_verb=rules.regex(alternation(cfg["level_verbs"] + cfg["increase_verbs"] + cfg["decrease_verbs"])),
         aspirational=rules.regex(alternation(cfg["aspirational"])),
         excluded_units=frozenset(cfg["excluded_units"]),
         count_units=frozenset(cfg["count_units"]),
@@ -437,7 +439,9 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             continue
         if lex.threshold_tail.search(left_raw) and after == "的":
             continue
-        if lex.existing.search(left_raw[-8:]) or lex.past_clause.search(text, c0, c1):
+        near = left_raw[-8:]   # 现有6处 is what exists; 在现有水平上提升10% is a change from it
+        existing = lex.existing.search(near)
+        if (existing and not lex.change_verb.search(near, existing.end())) or lex.past_clause.search(text, c0, c1):
             continue  # 现有6处, 由1330万千瓦增长到…, 已全部淘汰: what exists, where a change starts, what was done
         k = bisect_right(year_ends, q.start)
         ctx = years[k - 1:k]   # the last year phrase before the value (a slice: no copy of the rest)
