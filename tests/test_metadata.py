@@ -233,6 +233,15 @@ def test_parent_plans(text, expected):
     assert [norm(p) for p in pp.parse(text).meta.parent_plans] == [norm(p) for p in expected]
 
 
+@pytest.mark.parametrize("text, title", [
+    ("南京江北新区碳达峰、碳中和行动计划\n（试行）\n为积极响应国家规划，制定本计划。\n", "南京江北新区碳达峰、碳中和行动计划（试行）"),
+    ("某市碳达峰实施方案\n（2022—2025年）\n为贯彻落实有关部署，制定本方案。\n", "某市碳达峰实施方案（2022—2025年）"),
+    ("某市碳达峰实施方案\n（2023年4月28日）\n为贯彻落实有关部署，制定本方案。\n", "某市碳达峰实施方案"),   # a date line
+])
+def test_title_keeps_its_suffix_line(text, title):
+    assert pp.parse(text).meta.title == title
+
+
 def test_date_from_compact_digits_of_the_seed():
     # the seed states its date only as 2023428: cleaning repairs it and metadata reads the repaired form
     assert parsed(str(SEED)).meta.date == "2023-04-28"

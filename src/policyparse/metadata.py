@@ -42,16 +42,20 @@ def _title_block(head: str, rules: Rules) -> str:
     """The title at the top of the text, joined when a PDF wrapped it over several short lines."""
     cfg = rules["metadata"]
     suffix, skip = rules.regex(cfg["title_suffix"]), rules.regex(cfg["title_block_skip"])
-    lines = [l.strip() for l in head.split("\n")[:12]]
+    suffix_line = rules.regex(cfg["title_suffix_line"])
+    lines = [l.strip() for l in head.split("\n")[:12]] + [""]
     for i, first in enumerate(lines):
         if not first or skip.match(first):
             continue
         block = ""
-        for line in lines[i:i + cfg["title_block_max_lines"]]:
+        for j in range(i, min(i + cfg["title_block_max_lines"], len(lines) - 1)):
+            line = lines[j]
             if not line or regex.search(r"[。；;]", line) or (block and regex.match(r"[（(]", line)):
                 break
             block += line
             if suffix.search(block):
+                if suffix_line.match(lines[j + 1]):   # …行动计划 / （试行）
+                    block += lines[j + 1]
                 return regex.sub(r"\s+", "", block)
     return ""
 
