@@ -35,6 +35,7 @@ SPACES = regex.compile(r"\s+")
 LINE_BREAKS = regex.compile(r"\s*\n\s*")
 OBJECT_START = regex.compile(r"的?[\p{Han}“]{3,}")
 LIST_JOINER = regex.compile(r"\s*[、和及与]\s*")
+NEXT_LISTED_VALUE = re.compile(r"\s*[、和及与]\s*(?=[\d零〇一二两三四五六七八九十])")
 LIST_SPLIT = regex.compile(r"[、和]")
 ENUM_SPLIT = regex.compile(r"、")
 SUBJECT_CLAUSES = regex.compile(r"[，,；;]")
@@ -344,16 +345,16 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
         # that scopes what follows, not a target of its own
         return None  # 平均节能率15%及以上的建筑面积达到600万平方米: the first value only scopes the indicator
     value_first = False
-    # 到2030年培育100个产业基地: an action with nothing before it counts what follows the value, when
-    # that is the one value of its clause (建设10个实验室和5个中心 names its objects by position)
-    counts_object = verb_kind == "action" and (comparator or leading_verb or not (bare_left or HAS_NUMBER.search(right)))
-    if (verb_kind in ("", "value_first") or counts_object) and OBJECT_START.match(right):
+    own = NEXT_LISTED_VALUE.split(right, 1)[0]   # 建设10个实验室和5个中心: 实验室 is what the 10 counts
+    # 到2030年培育100个产业基地: an action with nothing before it counts what follows the value
+    counts_object = verb_kind == "action" and (comparator or leading_verb or not (bare_left or HAS_NUMBER.search(own)))
+    if (verb_kind in ("", "value_first") or counts_object) and OBJECT_START.match(own):
         value_first = True
         subject = _trim(left, lex)
         if len(subject) > 10 and tokenizer is not None:
             words = tokenizer().words.lcut(subject)
             subject = words[-1] if words else subject
-        obj = right[1:] if right.startswith("的") else right
+        obj = own[1:] if own.startswith("的") else own
         suffix = "比例" if q.unit == "%" else ("数量" if q.unit in lex.count_units or not q.unit else "")
         indicator = subject + obj + (suffix if not obj.endswith(("比例", "率", "能力", "量", "数")) else "")
         return _Reading(_trim(indicator, lex), verb_kind or "value_first", comparator, True)
