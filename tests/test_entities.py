@@ -370,3 +370,15 @@ def test_rows_carry_the_inherited_prefix_and_the_written_surface():
     doc = pp.parse("一、重点任务\n（一）节能改造。推进节能改造。（省工信厅、发改委等按职责分工负责）\n")
     rows = {(e.name, e.surface, e.role) for e in doc.entity_list}
     assert {("省工业和信息化厅", "省工信厅", "responsible"), ("省发展改革委", "发改委", "responsible")} <= rows
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("一、保障措施\n（一）加强组织领导\n建立工作机制，由区生态环境局牵头，区工业和信息化局配合。\n",
+     {("区生态环境局", "lead"), ("区工业和信息化局", "support")}),
+    ("一、保障措施\n（一）加强组织领导\n领导小组日常工作由区发展改革委负责。\n", {("区发展改革委", "responsible")}),
+    ("一、重点任务\n（一）发展绿色金融\n支持银行发展绿色信贷。（人民银行广州分行、省地方金融监管局按职责分工落实）\n",
+     {("人民银行广州分行", "responsible"), ("省地方金融监管局", "responsible")}),
+    ("一、重点任务\n（一）培育龙头企业\n发挥区发展改革委协调作用，支持企业牵头组建创新联合体。\n", {("区发展改革委", "mentioned")}),
+])
+def test_roles_in_running_text_and_annotations_without_a_label(text, expected):
+    assert {(e.name, e.role) for e in pp.parse(text).entity_list} == expected

@@ -254,10 +254,15 @@ class Finder:
         return out
 
     def with_obligation_role(self, m: Mention) -> Mention:
-        """The subject of 要/应/负责 at the start of a clause is responsible for the measure."""
-        if m.role != "mentioned" or not self.cfg.clause_start(self.text, m.start, self.body_starts):
+        """The subject of 要/应/负责 at the start of a clause is responsible for the measure; a unit before a
+        role verb (牵头, 配合, 按职责分工负责), at a clause start or after 由, takes the verb's role."""
+        if m.role != "mentioned":
             return m
-        return replace(m, role="responsible") if self.cfg.obligation_after.match(self.text, m.end) else m
+        starts = self.cfg.clause_start(self.text, m.start, self.body_starts)
+        verb = self.cfg.verb_after_re.match(self.text, m.end)
+        if verb and (starts or self.text.endswith(self.cfg.agent_markers, 0, m.start)):
+            return replace(m, role=self.cfg.verb_role[verb.group("verb")])
+        return replace(m, role="responsible") if starts and self.cfg.obligation_after.match(self.text, m.end) else m
 
 
 def _resolve(mentions: list[Mention]) -> list[Mention]:

@@ -7,6 +7,7 @@ of role annotations. Nothing here segments text.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -122,6 +123,10 @@ class Config:
         self.label_re = rx(f"(?P<label>{alternation(self.label_role)})[:：]")
         self.stop_label_re = rx(f"{alternation(r['stop_labels'])}[:：]?")
         self.verb_role = {w: role for role, lst in r["verbs"].items() for w in lst}
+        self.verb_after_re = rx(f"(?P<verb>{alternation(self.verb_role)})")
+        self.agent_markers = tuple(r["agent_markers"])
+        # a bracket that holds none of the last characters of the labels and verbs names no role
+        self.role_hint = re.compile("[" + re.escape("".join(sorted({w[-1] for w in [*self.label_role, *self.verb_role]}))) + "]")
         self.verb_end_re = rx(f"(?P<verb>{alternation(self.verb_role)})[。.]?$")
         self.verb_any_re = rx(f"{alternation(self.verb_role)}(?:[。.；;]|$)")
         self.note_re = rx(alternation(r["notes"] + r["lead_before_comma"] + r["lead_first"]))

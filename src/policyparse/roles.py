@@ -14,7 +14,6 @@ from typing import Iterator, Optional, Sequence
 from .entity_rules import CLOSE, OPEN, Config, Mention, strip_trailing_note
 
 _BRACKET = re.compile("[" + re.escape(OPEN + CLOSE) + "]")
-_MAY_NAME_A_ROLE = re.compile("[负头位门室]")   # 负责, 牵头, 单位, 部门, 办公室: a bracket without any is no annotation
 
 
 def bracket_groups(text: str, max_chars: int) -> Iterator[tuple[int, int]]:
@@ -40,7 +39,7 @@ def annotations(text: str, cfg: Config) -> tuple[list[Mention], list[tuple[int, 
     out: list[Mention] = []
     spans: list[tuple[int, int]] = []
     convention = ""
-    groups = [(lo, hi) for lo, hi in bracket_groups(text, cfg.max_chars) if _MAY_NAME_A_ROLE.search(text, lo, hi)]
+    groups = [(lo, hi) for lo, hi in bracket_groups(text, cfg.max_chars) if cfg.role_hint.search(text, lo, hi)]
     groups += [(m.start(), m.end()) for m in cfg.label_line_re.finditer(text)
                if not any(s <= m.start() < e for s, e in groups)]
     for lo, hi in sorted(groups):
