@@ -345,6 +345,8 @@ KINDS = [
     case("到2030年，电解铝使用可再生能源比例提至30%以上。",
          row(indicator="电解铝使用可再生能源比例", value=30, comparator=">=", kind="level", year=2030),
          id="level-ti-zhi"),
+    case("到2025年，培育和引进5个以上领军型创新创业团队。",
+         row(indicator="领军型创新创业团队数量", value=5, comparator=">=", year=2025), id="verbs-only-before-the-value"),
     case("到2030年培育100个智能建造产业基地。",
          row(indicator="智能建造产业基地数量", value=100, unit="个", kind="level", year=2030),
          id="action-verb-then-value-counts-the-object"),
@@ -490,6 +492,9 @@ QUALITATIVE = [
          row(has="二氧化碳排放下降幅度", kind="relative", year=2030), id="da-yu-xiajiang-fudu"),
     case("到2025年，五个新城等重点区域在开展示范的基础上，全面执行超低能耗建筑标准。",
          row(has="超低能耗建筑标准", kind="full", year=2025), id="quanmian-after-the-year-of-its-sentence"),
+    case("到2025年，其他行业用煤单位全部清零，粗钢产量不再新增。",
+         row(has="用煤单位", kind="full", year=2025), row(has="粗钢产量", kind="stable", year=2025),
+         id="quanbu-qingling-and-buzai-xinzeng"),
 ]
 
 QUALITATIVE_NOT_TARGETS = [
@@ -516,6 +521,8 @@ def test_qualitative_targets(text, rows, absent):
 # --- Not targets ------------------------------------------------------------------------------------
 
 NOT_TARGETS = [
+    case("对认定的项目，按投入额给予30%的补助，最高不超过500万元；到2025年，全区绿色工厂达到20家。",
+         row(value=20, unit="家"), absent=[30, 500], id="subsidy-rates-and-caps"),
     case("到2025年，建设10个碳中和领域重点实验室和5个绿色技术创新中心。",
          row(indicator="碳中和领域重点实验室数量", value=10, unit="个", year=2025),
          row(indicator="绿色技术创新中心数量", value=5, unit="个", year=2025),

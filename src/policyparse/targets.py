@@ -75,6 +75,8 @@ class _Lexicon:
     any_qualitative: "regex.Pattern[str]"
     any_year: "regex.Pattern[str]"
     past_clause: "regex.Pattern[str]"
+    funding_clause: "regex.Pattern[str]"
+    verbs_only: "regex.Pattern[str]"
     measure_tail: "regex.Pattern[str]"
     retrospective: "regex.Pattern[str]"
 
@@ -113,7 +115,8 @@ def lexicon(rules: Rules) -> _Lexicon:
         cmp_before=cmp_before,
         cmp_before_tail=rules.regex(alternation(cmp_before) + r"$"),
         cmp_after=cmp_after,
-        trim_left=rules.regex(r"^(?:" + alternation(cfg["indicator_trim_left"]) + r"|[\s，,；;：:、“”\"（）()])+"),
+        # an opening “ stays when its ” follows (“无废细胞”数量)
+        trim_left=rules.regex(r"^(?:" + alternation(cfg["indicator_trim_left"]) + r"|[\s，,；;：:、”\"（）()]|“(?![^“”]*”))+"),
         trim_right=rules.regex(r"(?:" + alternation(cfg["indicator_trim_right"]) + r"|[\s，,；;：:、])+$"),
         threshold_tail=rules.regex(alternation(cfg["threshold_before"]) + r"$"),
         existing=rules.regex(alternation(cfg["existing_before"])),
@@ -130,6 +133,8 @@ def lexicon(rules: Rules) -> _Lexicon:
         any_qualitative=rules.regex("|".join(f"(?:{p})" for p in cfg["qualitative"].values())),
         any_year=rules.regex(r"\d{4}\s*年|十[一二三四五六七八九]五"),
         past_clause=rules.regex(cfg["past_clause"]),
+        funding_clause=rules.regex(cfg["funding_clause"]),
+        verbs_only=rules.regex(cfg["verbs_only"].format(verbs=alternation(verbs))),
         measure_tail=rules.regex(alternation(cfg["measure_suffixes"]) + r"$"),
         retrospective=rules.regex(cfg["retrospective_section"]),
     )
@@ -347,10 +352,11 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
     value_first = False
     own = NEXT_LISTED_VALUE.split(right, 1)[0]   # 建设10个实验室和5个中心: 实验室 is what the 10 counts
     # 到2030年培育100个产业基地: an action with nothing before it counts what follows the value
-    counts_object = verb_kind == "action" and (comparator or leading_verb or not (bare_left or HAS_NUMBER.search(own)))
+    no_subject = not bare_left or lex.verbs_only.match(bare_left)
+    counts_object = verb_kind == "action" and (comparator or leading_verb or not (not no_subject or HAS_NUMBER.search(own)))
     if (verb_kind in ("", "value_first") or counts_object) and OBJECT_START.match(own):
         value_first = True
-        subject = _trim(left, lex)
+        subject = "" if bare_left and lex.verbs_only.match(bare_left) else _trim(left, lex)
         if len(subject) > 10 and tokenizer is not None:
             words = tokenizer().words.lcut(subject)
             subject = words[-1] if words else subject
@@ -442,7 +448,8 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             continue
         near = left_raw[-8:]   # 现有6处 is what exists; 在现有水平上提升10% is a change from it
         existing = lex.existing.search(near)
-        if (existing and not lex.change_verb.search(near, existing.end())) or lex.past_clause.search(text, c0, c1):
+        if (existing and not lex.change_verb.search(near, existing.end())) or lex.past_clause.search(text, c0, c1) \
+                or lex.funding_clause.search(text[c0:c1]):
             continue  # 现有6处, 由1330万千瓦增长到…, 已全部淘汰: what exists, where a change starts, what was done
         k = bisect_right(year_ends, q.start)
         ctx = years[k - 1:k]   # the last year phrase before the value (a slice: no copy of the rest)
