@@ -382,3 +382,11 @@ def test_rows_carry_the_inherited_prefix_and_the_written_surface():
 ])
 def test_roles_in_running_text_and_annotations_without_a_label(text, expected):
     assert {(e.name, e.role) for e in pp.parse(text).entity_list} == expected
+
+
+@pytest.mark.parametrize("text, name, type_", [
+    ("一、重点任务\n（一）深化合作\n支持横琴粤澳深度合作区发展绿色金融。\n", "横琴粤澳深度合作区", "zone"),
+    ("一、重点任务\n（一）深化合作\n发挥粤港澳绿色金融合作专责小组作用。\n", "粤港澳绿色金融合作专责小组", "group"),
+])
+def test_cooperation_zones_and_task_forces(text, name, type_):
+    assert (name, type_) in {(e.name, e.type) for e in pp.parse(text).entity_list}
