@@ -35,7 +35,8 @@ SPACES = regex.compile(r"\s+")
 LINE_BREAKS = regex.compile(r"\s*\n\s*")
 OBJECT_START = regex.compile(r"的?[\p{Han}“]{3,}")
 LIST_JOINER = regex.compile(r"\s*[、和及与]\s*")
-NEXT_LISTED_VALUE = re.compile(r"\s*[、和及与]\s*(?=[\d零〇一二两三四五六七八九十])")
+LIST_GOES_ON = re.compile(r"(?:[、和及与]|以及)\s*$")   # …建成1个A、3个B以及10家C: after A、 comes B
+NEXT_LISTED_VALUE = re.compile(r"\s*(?:以及|[、和及与])\s*(?=[\d零〇一二两三四五六七八九十])")
 LIST_SPLIT = regex.compile(r"[、和]")
 ENUM_SPLIT = regex.compile(r"、")
 SUBJECT_CLAUSES = regex.compile(r"[，,；;]")
@@ -343,7 +344,8 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
         if lead and lex.verbs[lead.group()] in ("action", "increase"):
             verb_kind, leading_verb = "action", True  # 新增水电装机容量4000万千瓦: the verb stays in the indicator
     right = text[q.end:clause_end]
-    if (not verb_kind and not comparator and right[:1] not in "、和及与" and lex.quantity.search(right)) \
+    listed = bool(LIST_GOES_ON.search(text[clause_start:q.start]))   # the left is the item before, no subject
+    if (not verb_kind and not comparator and not listed and right[:1] not in "、和及与" and lex.quantity.search(right)) \
             or (right.startswith("的") and lex.quantity.search(right)) \
             or (right.startswith("的") and q.cmp_after and not verb_kind and not comparator):
         # 30万千瓦及以上单机机组占…比重达到70%, 年综合能耗5万吨标准煤及以上的“两高”项目: a threshold
@@ -352,11 +354,12 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
     value_first = False
     own = NEXT_LISTED_VALUE.split(right, 1)[0]   # 建设10个实验室和5个中心: 实验室 is what the 10 counts
     # 到2030年培育100个产业基地: an action with nothing before it counts what follows the value
-    no_subject = not bare_left or lex.verbs_only.match(bare_left)
-    counts_object = verb_kind == "action" and (comparator or leading_verb or not (not no_subject or HAS_NUMBER.search(own)))
+    no_subject = listed or not bare_left or lex.verbs_only.match(bare_left)
+    counts_object = (verb_kind == "action" or listed) and (
+        comparator or leading_verb or not (not no_subject or lex.quantity.search(own)))
     if (verb_kind in ("", "value_first") or counts_object) and OBJECT_START.match(own):
         value_first = True
-        subject = "" if bare_left and lex.verbs_only.match(bare_left) else _trim(left, lex)
+        subject = "" if listed or (bare_left and lex.verbs_only.match(bare_left)) else _trim(left, lex)
         if len(subject) > 10 and tokenizer is not None:
             words = tokenizer().words.lcut(subject)
             subject = words[-1] if words else subject
