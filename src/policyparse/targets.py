@@ -421,6 +421,25 @@ def _distribute(parts: list[str], lex: "_Lexicon") -> list[str]:
     return out + [last]
 
 
+def _shared_subject(parts: list[str], lex: "_Lexicon", tokenizer) -> list[str]:
+    """城市生活垃圾回收利用率和资源化利用率: when the first item ends with a process and a measure (回收 +
+    利用率), a later item of one word and the same measure names only another process, and shares the
+    subject of the first (城市生活垃圾资源化利用率); 化学需氧量、氨氮排放总量 are two things, not two processes."""
+    m = lex.measure_tail.search(parts[0])
+    if not m or tokenizer is None:
+        return parts
+    words = tokenizer().pos.lcut(parts[0][:m.start()])
+    subject = "".join(w for w, _ in words[:-1])
+    if not subject or not words[-1][1].startswith("v"):
+        return parts
+    out = [parts[0]]
+    for p in parts[1:]:
+        pm = lex.measure_tail.search(p)
+        own = p[:pm.start()] if pm and pm.group() == m.group() else ""
+        out.append(subject + p if own and len(tokenizer().words.lcut(own)) == 1 else p)
+    return out
+
+
 def _kind(verb_kind: str, unit: str) -> str:
     if verb_kind == "decrease":
         return "decrease"
@@ -493,7 +512,7 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
         indicators = [indicator]
         parts = _list_items(indicator, len(group))
         if len(group) > 1 and parts and distributive:
-            indicators = _distribute(parts, lex)
+            indicators = _shared_subject(_distribute(parts, lex), lex, tokenizer)
         year_list: list[Optional[int]] = list(ctx_years) if ctx_years else [None]
         combos: list[tuple[Quantity, str, Optional[int]]] = []
         if len(group) > 1 and len(year_list) == len(group) and distributive:
