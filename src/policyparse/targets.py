@@ -361,7 +361,7 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
     # 到2030年培育100个产业基地: an action with nothing before it counts what follows the value
     no_subject = listed or not bare_left or lex.verbs_only.match(bare_left)
     counts_object = (verb_kind == "action" or listed) and (
-        comparator or leading_verb or not (not no_subject or lex.quantity.search(own)))
+        comparator or leading_verb or (no_subject and not lex.quantity.search(own)))
     if (verb_kind in ("", "value_first") or counts_object) and OBJECT_START.match(own):
         value_first = True
         subject = "" if listed or (bare_left and lex.verbs_only.match(bare_left)) else _trim(left, lex)
