@@ -431,3 +431,16 @@ def test_traditional_text_reports_one_encoding_issue_spanning_source():
     assert c.text == "碳达峰实施方案\n"
     [issue] = kinds(c, "encoding")
     assert 0 <= issue.char_start < issue.char_end <= len(c.source)
+
+
+@NO_RAW
+def test_page_numbers_glued_to_the_first_line_of_a_page_are_dropped():
+    lines = raw("sector-agriculture-rural-carbon-2022").text.split("\n")
+    assert any(line.startswith("（四）农田固碳扩容") for line in lines)
+    assert not any(line.startswith(("5（四）", "6（三）", "9 五、", "9五、")) for line in lines)
+
+
+def test_numbers_that_open_paragraphs_after_a_full_stop_are_kept():
+    # numbered parts of a text (not page numbers): each follows a finished sentence
+    text = "".join(f"{n} 第{n}部分的标题\n这一部分的正文写在这里，说明要做的事情。\n" for n in range(1, 7))
+    assert [line[:2] for line in run(text).text.splitlines()[::2]] == [f"{n}第" for n in range(1, 7)]

@@ -210,6 +210,33 @@ def flag_lost_separators(m: Mapped, rules: Rules) -> list[Edit]:
     return edits
 
 
+def drop_glued_page_numbers(m: Mapped, rules: Rules) -> list[Edit]:
+    """Page numbers that PDF extraction put in front of the first line of each page (5（四）农田固碳扩容).
+    Numbers at line starts are chained when they count on by one; the longest chain is taken when it is
+    long enough and most of its lines continue the sentence of the line before (a numbered heading
+    follows a full stop, a page break falls anywhere)."""
+    cfg = rules["clean"]
+    pat = rules.regex(cfg["glued_page_number"])
+    chain: dict[int, tuple[int, tuple]] = {}   # page number -> (length of the chain ending there, its links)
+    best: tuple = ()
+    prev_line, pos = "", 0
+    for line in m.text.split("\n"):
+        x = pat.match(line)
+        if x:
+            n = int(x.group(1))
+            length, links = chain.get(n - 1, (0, ()))
+            link = (pos, pos + x.end(), not prev_line.rstrip().endswith(("。", "；", "：", "！", "？")))
+            chain[n] = (length + 1, links + (link,))
+            if length + 1 > len(best):
+                best = chain[n][1]
+        if line.strip():
+            prev_line = line
+        pos += len(line) + 1
+    if len(best) < cfg["glued_page_number_min_run"] or sum(mid for _, _, mid in best) * 2 < len(best):
+        return []
+    return [Edit(s, e, "") for s, e, _ in best]
+
+
 def drop_page_furniture(m: Mapped, rules: Rules) -> list[Edit]:
     """Running headers/footers repeated on many pages, and stray page-number lines of PDF text."""
     cfg = rules["clean"]
@@ -322,6 +349,7 @@ DEFAULT_CLEANERS: tuple[Cleaner, ...] = (
     fold_width,
     repair_dates,
     drop_page_furniture,
+    drop_glued_page_numbers,
     join_wrapped_lines,
     tighten_spaces,
     flag_lost_separators,
