@@ -444,3 +444,19 @@ def test_numbers_that_open_paragraphs_after_a_full_stop_are_kept():
     # numbered parts of a text (not page numbers): each follows a finished sentence
     text = "".join(f"{n} 第{n}部分的标题\n这一部分的正文写在这里，说明要做的事情。\n" for n in range(1, 7))
     assert [line[:2] for line in run(text).text.splitlines()[::2]] == [f"{n}第" for n in range(1, 7)]
+
+
+WEB_SPLIT = ("到2025年，绿色低碳循环发展的经济体系初步形成。全省单位地区生产总值能耗确保完成国家下达指标；非化石能源消费比\n重\n"
+             "13%以上；森林覆盖率达到36.5%，森林蓄积量达到1.95亿立方米，为实现碳达峰奠定坚实基础。\n")
+
+
+def test_a_word_cut_by_line_breaks_is_joined():
+    assert "非化石能源消费比重13%以上；" in run(WEB_SPLIT).text
+
+
+@pytest.mark.parametrize("text", [
+    "指标名称\n单位\n2025年目标值\n",   # a table laid out cell by cell
+    "4.引进转化煤化工二氧化碳捕集、封存与利用（CCUS）技\n术\n引进及示范应用碳捕集专用大型二氧化碳分离与换热装备，研发应用。\n",
+])
+def test_short_lines_of_tables_and_headings_stay_apart(text):
+    assert run(text).text.count("\n") == text.count("\n")

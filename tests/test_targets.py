@@ -95,6 +95,10 @@ def check_absent(actual: list[Target], absent: tuple[float, ...]) -> None:
 # --- Years -----------------------------------------------------------------------------------------
 
 YEARS = [
+    case("到2025年，绿色低碳循环发展的经济体系初步形成。森林覆盖率达到36.5%，森林蓄积量达到1.95亿立方米，"
+         "为实现2030年前碳达峰奠定坚实基础。",
+         row(indicator="森林覆盖率", value=36.5, year=2025), row(indicator="森林蓄积量", value=1.95, year=2025),
+         id="year-of-the-paragraph-before-a-later-year-phrase"),
     case("到2025年，全市光伏发电装机容量达到120万千瓦以上。",
          row(indicator="全市光伏发电装机容量", value=120, unit="万千瓦", comparator=">=", year=2025), id="dao-2025"),
     case("2025年，全县城镇污水集中处理率达到96%。",

@@ -14,7 +14,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Optional
 
 import regex
 
@@ -286,6 +286,48 @@ def _paragraph_starts(rules: Rules) -> "regex.Pattern[str]":
     return rules.regex(r"^\s*(?:" + "|".join(f"(?:{a})" for a in alts) + ")")
 
 
+def _wrap_width(line_widths: list[float], lines: list[str], cfg) -> Optional[int]:
+    """The width of a hard-wrapped text's lines (many lines share it, as PDF text does), or None."""
+    widths = [round(w) for w, line in zip(line_widths, lines) if line]
+    if len(widths) < 8:
+        return None
+    counts = Counter(widths)
+    typical = counts.most_common(1)[0][0]   # the mode; the first seen of equally common widths
+    share = sum(n for w, n in counts.items() if typical - cfg["wrap_slack"] <= w <= typical + 1) / len(widths)
+    return None if typical < 12 or share < cfg["wrap_min_share"] else typical
+
+
+def _split_word(lines: list[str], i: int, rules: Rules) -> bool:
+    """Is line i a word cut off by line breaks (…非化石能源消费比 / 重 / 13%以上；…): one to three Chinese
+    characters between a long line that stops inside a sentence and a long line that starts no paragraph?
+    Both neighbours must be long: in a table laid out line by line short cells stand around such a piece;
+    and the line before must be no heading, whose cut-off end is followed by the body (…（CCUS）技 / 术),
+    nor the line after a note in brackets (…的决定 / （2021年11月19日…通过）)."""
+    cfg = rules["clean"]
+    if not 0 < i < len(lines) - 1:
+        return False
+    fragment = rules.regex(rf"^{HAN}{{1,{cfg['split_word_max_chars']}}}$")
+    before, after = lines[i - 1], lines[i + 1]
+    return (len(before) >= cfg["split_word_min_line"] and len(after) >= cfg["split_word_min_line"]
+            and bool(fragment.match(before[-1])) and bool(fragment.match(lines[i]))
+            and after[0] not in "（(【〔[" and not _paragraph_starts(rules).match(after)
+            and not _paragraph_starts(rules).match(before))
+
+
+def join_split_words(m: Mapped, rules: Rules) -> list[Edit]:
+    """Words cut in two by a scraped page's line breaks, joined to both neighbours so that the sentence (and
+    the year it opened with) stays whole. Hard-wrapped (PDF) text is left to join_wrapped_lines."""
+    lines = m.text.split("\n")
+    if _wrap_width(_line_widths(m.text), lines, rules["clean"]) is not None:
+        return []
+    line_starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    edits = []
+    for i in range(1, len(lines) - 1):
+        if _split_word(lines, i, rules):
+            edits += [Edit(line_starts[i] - 1, line_starts[i], ""), Edit(line_starts[i + 1] - 1, line_starts[i + 1], "")]
+    return edits
+
+
 def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
     """Hard line wraps of PDF text joined back into paragraphs.
 
@@ -293,27 +335,22 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
     on the next non-blank line, across a page-break blank line too, unless the next line starts a
     heading, so a heading is never glued onto the paragraph before it. A shorter line of prose that ends
     in a number continues too when the next line starts with a unit (…企业超 2000 / 家，…): digits are
-    narrow, so such a line falls short of the typical width.
+    narrow, so such a line falls short of the typical width; and so does a word cut off (see _split_word).
     """
     cfg = rules["clean"]
     starts = _paragraph_starts(rules)
     lines = m.text.split("\n")
     line_widths = _line_widths(m.text)
-    widths = [round(w) for w, line in zip(line_widths, lines) if line]
-    if len(widths) < 8:
+    typical = _wrap_width(line_widths, lines, cfg)
+    if typical is None:
         return []
-    counts = Counter(widths)
-    typical = counts.most_common(1)[0][0]   # the mode; the first seen of equally common widths
     slack = cfg["wrap_slack"]
-    share = sum(n for w, n in counts.items() if typical - slack <= w <= typical + 1) / len(widths)
-    if typical < 12 or share < cfg["wrap_min_share"]:
-        return []
     line_starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
     floor, n = typical - slack, len(lines)
     unit_first = rules.regex("^(?:%|％|" + alternation(rules["numbers"]["units"]) + ")")
     edits = []
     for i, line in enumerate(lines):
-        if not line or (line_widths[i] < floor and not (
+        if not line or (line_widths[i] < floor and not _split_word(lines, i, rules) and not (
                 line[-1].isdigit() and line_widths[i] >= typical / 2 and i + 1 < n and unit_first.match(lines[i + 1]))):
             continue
         j = i + 1
@@ -350,6 +387,7 @@ DEFAULT_CLEANERS: tuple[Cleaner, ...] = (
     repair_dates,
     drop_page_furniture,
     drop_glued_page_numbers,
+    join_split_words,
     join_wrapped_lines,
     tighten_spaces,
     flag_lost_separators,

@@ -648,8 +648,10 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
         years = year_contexts(text, s0, s1, lex) if has_number and lex.any_year.search(text, s0, s1) else []
         if years:
             # 到2025年，…。单位GDP能耗下降14%。: a sentence that opens with its year sets it for those that follow
-            opens = lex.trim_left.sub("", text[s0:years[0].start]) == ""
-            carried = [YearContext(years[0].years, s0, s0, years[0].aspirational)] if opens else []
+            if lex.trim_left.sub("", text[s0:years[0].start]) == "":
+                carried = [YearContext(years[0].years, s0, s0, years[0].aspirational)]
+            elif carried:   # …森林覆盖率达到36.5%，为实现2030年前碳达峰奠定基础: the values before 2030 keep 2025
+                years = [YearContext(carried[0].years, s0, s0, carried[0].aspirational)] + years
         elif carried:
             years = [YearContext(carried[0].years, s0, s0, carried[0].aspirational)]
         num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator, years) if has_number else []
