@@ -188,6 +188,11 @@ COMPARATORS = [
     case("到2025年，单位工业增加值能耗和二氧化碳排放分别比2020年下降13%和18%以上。",
          row(has="能耗", value=13, comparator=">=", baseline_year=2020),
          row(has="二氧化碳排放", value=18, comparator=">="), id="fenbie-trailing-comparator-for-every-value"),
+    case("到2025年，非化石能源消费比重13%以上；森林覆盖率达到36.5%。",
+         row(indicator="非化石能源消费比重", value=13, comparator=">=", year=2025), row(value=36.5),
+         id="a-measure-and-its-value-without-a-verb"),
+    case("大兴国际机场建成全球最大机场综合能源系统，三星级绿色建筑占比70%以上。", absent=[70],
+         id="a-measure-and-its-value-without-a-verb-or-year-is-an-account"),
     case("到2025年，单位生产总值能耗、用水量分别降低13.5%、16%左右。",
          row(has="能耗", value=13.5, comparator="~"), row(has="用水量", value=16, comparator="~"),
          id="fenbie-trailing-zuoyou-for-every-value"),
@@ -588,6 +593,9 @@ def test_not_targets(text, rows, absent):
 # --- Indicator text ---------------------------------------------------------------------------------
 
 INDICATOR_TEXT = [
+    case("到2025年，全国公共机构二氧化碳排放（以下简称碳排放）总量控制在4亿吨以内。",
+         row(indicator="全国公共机构二氧化碳排放总量", value=4, unit="亿吨", comparator="<="),
+         id="a-note-in-brackets-is-no-part-of-the-indicator"),
     case("到2030年实现公共建筑机电系统的总体能效在现有水平上提升10%。",
          row(indicator="公共建筑机电系统的总体能效", value=10, kind="increase", year=2030),
          id="change-from-the-present-level-is-a-target"),

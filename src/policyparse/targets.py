@@ -79,6 +79,7 @@ class _Lexicon:
     funding_clause: "regex.Pattern[str]"
     verbs_only: "regex.Pattern[str]"
     measure_tail: "regex.Pattern[str]"
+    indicator_notes: "regex.Pattern[str]"
     retrospective: "regex.Pattern[str]"
 
 
@@ -137,6 +138,7 @@ def lexicon(rules: Rules) -> _Lexicon:
         funding_clause=rules.regex(cfg["funding_clause"]),
         verbs_only=rules.regex(cfg["verbs_only"].format(verbs=alternation(verbs))),
         measure_tail=rules.regex(alternation(cfg["measure_suffixes"]) + r"$"),
+        indicator_notes=rules.regex(cfg["indicator_notes"]),
         retrospective=rules.regex(cfg["retrospective_section"]),
     )
     rules._compiled["targets.lexicon"] = lex
@@ -280,6 +282,7 @@ def _clause_end(text: str, pos: int, sent_end: int) -> int:
 
 
 def _trim(s: str, lex: _Lexicon) -> str:
+    s = lex.indicator_notes.sub("", s)   # 二氧化碳排放（以下简称碳排放）总量 -> 二氧化碳排放总量
     prev = None
     while prev != s:
         prev = s
@@ -373,6 +376,10 @@ def _read_left(text: str, q: Quantity, clause_start: int, clause_end: int, lex: 
         indicator = subject + obj + (suffix if not obj.endswith(("比例", "率", "能力", "量", "数")) else "")
         return _Reading(_trim(indicator, lex), verb_kind or "value_first", comparator, True)
     if not verb_kind and not comparator:
+        indicator = _trim(left, lex)
+        if q.cmp_after and lex.measure_tail.search(indicator) and not lex.change_verb.search(indicator):
+            # 非化石能源消费比重13%以上: no verb, a measure (with a year: _numeric_targets)
+            return _Reading(_after_enumeration(indicator), "", "", False)
         return None
     return _Reading(_after_enumeration(_trim(left, lex)), verb_kind, comparator, value_first)
 
@@ -485,6 +492,8 @@ def _numeric_targets(text: str, s0: int, s1: int, doc_year: Optional[int], lex: 
             continue
         if reading.verb_kind == "action" and not reading.comparator and not ctx_years:
             continue  # 建成10个… without a year or a comparator is a description, not a target
+        if not (reading.verb_kind or reading.comparator or ctx_years):
+            continue  # …三星级绿色建筑占比70%以上 in an account of what was built
         indicator = reading.indicator
         if not indicator and prev_indicator and reading.verb_kind != "action":
             indicator = prev_indicator[-1]  # …达到40%，到2030年达到60%: the indicator is not repeated
