@@ -20,7 +20,7 @@ import regex
 
 from . import numbers
 from .model import Issue, Severity
-from .rules import Rules, alternation
+from .rules import Rules
 from .textmap import Edit, Mapped
 
 Cleaner = Callable[[Mapped, Rules], list]
@@ -215,23 +215,18 @@ def drop_glued_page_numbers(m: Mapped, rules: Rules) -> list[Edit]:
     Numbers at line starts are chained when they count on by one; the longest chain is taken when it is
     long enough and most of its lines continue the sentence of the line before (a numbered heading
     follows a full stop, a page break falls anywhere)."""
-    cfg = rules["clean"]
-    pat = rules.regex(cfg["glued_page_number"])
+    cfg, text = rules["clean"], m.text
     chain: dict[int, tuple[int, tuple]] = {}   # page number -> (length of the chain ending there, its links)
     best: tuple = ()
-    prev_line, pos = "", 0
-    for line in m.text.split("\n"):
-        x = pat.match(line)
-        if x:
-            n = int(x.group(1))
-            length, links = chain.get(n - 1, (0, ()))
-            link = (pos, pos + x.end(), not prev_line.rstrip().endswith(("。", "；", "：", "！", "？")))
-            chain[n] = (length + 1, links + (link,))
-            if length + 1 > len(best):
-                best = chain[n][1]
-        if line.strip():
-            prev_line = line
-        pos += len(line) + 1
+    for x in rules.regex("(?m)" + cfg["glued_page_number"]).finditer(text):
+        n = int(x.group(1))
+        length, links = chain.get(n - 1, (0, ()))
+        k = x.start() - 1
+        while k >= 0 and text[k].isspace():   # back to the end of the last non-blank line
+            k -= 1
+        chain[n] = (length + 1, links + ((x.start(), x.end(), k < 0 or text[k] not in "。；：！？"),))
+        if length + 1 > len(best):
+            best = chain[n][1]
     if len(best) < cfg["glued_page_number_min_run"] or sum(mid for _, _, mid in best) * 2 < len(best):
         return []
     return [Edit(s, e, "") for s, e, _ in best]
@@ -304,8 +299,8 @@ def _split_word(lines: list[str], i: int, rules: Rules) -> bool:
     and the line before must be no heading, whose cut-off end is followed by the body (…（CCUS）技 / 术),
     nor the line after a note in brackets (…的决定 / （2021年11月19日…通过）)."""
     cfg = rules["clean"]
-    if not 0 < i < len(lines) - 1:
-        return False
+    if not (0 < i < len(lines) - 1 and 0 < len(lines[i]) <= cfg["split_word_max_chars"]):
+        return False   # the cheap test first: this runs on every short line
     fragment = rules.regex(rf"^{HAN}{{1,{cfg['split_word_max_chars']}}}$")
     before, after = lines[i - 1], lines[i + 1]
     return (len(before) >= cfg["split_word_min_line"] and len(after) >= cfg["split_word_min_line"]
@@ -318,14 +313,12 @@ def join_split_words(m: Mapped, rules: Rules) -> list[Edit]:
     """Words cut in two by a scraped page's line breaks, joined to both neighbours so that the sentence (and
     the year it opened with) stays whole. Hard-wrapped (PDF) text is left to join_wrapped_lines."""
     lines = m.text.split("\n")
-    if _wrap_width(_line_widths(m.text), lines, rules["clean"]) is not None:
+    short = rules["clean"]["split_word_max_chars"]
+    pieces = [i for i, line in enumerate(lines) if 0 < len(line) <= short and _split_word(lines, i, rules)]
+    if not pieces or _wrap_width(_line_widths(m.text), lines, rules["clean"]) is not None:
         return []
     line_starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    edits = []
-    for i in range(1, len(lines) - 1):
-        if _split_word(lines, i, rules):
-            edits += [Edit(line_starts[i] - 1, line_starts[i], ""), Edit(line_starts[i + 1] - 1, line_starts[i + 1], "")]
-    return edits
+    return [Edit(line_starts[k] - 1, line_starts[k], "") for i in pieces for k in (i, i + 1)]   # both breaks
 
 
 def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
@@ -346,12 +339,13 @@ def join_wrapped_lines(m: Mapped, rules: Rules) -> list[Edit]:
         return []
     slack = cfg["wrap_slack"]
     line_starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    floor, n = typical - slack, len(lines)
-    unit_first = rules.regex("^(?:%|％|" + alternation(rules["numbers"]["units"]) + ")")
+    floor, n, short = typical - slack, len(lines), cfg["split_word_max_chars"]
+    units = rules.word_regex("numbers", "units")   # built once per Rules: a line that starts with a unit
     edits = []
     for i, line in enumerate(lines):
-        if not line or (line_widths[i] < floor and not _split_word(lines, i, rules) and not (
-                line[-1].isdigit() and line_widths[i] >= typical / 2 and i + 1 < n and unit_first.match(lines[i + 1]))):
+        if not line or (line_widths[i] < floor and not (len(line) <= short and _split_word(lines, i, rules)) and not (
+                line[-1].isdigit() and line_widths[i] >= typical / 2 and i + 1 < n
+                and (lines[i + 1].startswith(("%", "％")) or units.match(lines[i + 1])))):
             continue
         j = i + 1
         if j < n and not lines[j]:   # one blank line (a page break) may stand in between
