@@ -244,7 +244,8 @@ def _quantities(text: str, start: int, end: int, lex: _Lexicon) -> list[Quantity
         out.append(Quantity(m.start(), m.end(), value, value_max, q.unit,
                             lex.cmp_after.get(m.group("cmp") or "", ""), not m.group("q")[0].isdigit()))
     starts, ends = [q.start for q in out], [q.end for q in out]
-    for m in lex.bare.finditer(text, start, end):
+    bare = lex.bare.finditer(text, start, end) if DIGIT.search(text, start, end) else ()   # a bare value has digits
+    for m in bare:
         if _inside(starts, ends, m.start()):
             continue
         before = text[max(start, m.start() - 6):m.start()]
