@@ -149,3 +149,18 @@ def test_pdf_gives_the_same_targets_as_the_text(name):
     assert from_pdf, "no numeric target read from the PDF"
     assert {"pdf_only": sorted(from_pdf - from_text, key=str), "text_only": sorted(from_text - from_pdf, key=str)} \
         == {"pdf_only": [], "text_only": []}
+
+
+@pytest.mark.parametrize("name", RAW_DOCS)
+def test_the_qualitative_hint_covers_every_qualitative_cue(name):
+    # extract_targets searches the qualitative cues only in sentences that hold a hint word: a cue added to
+    # targets.yaml without its hint would silently never fire; this finds such a sentence in real text
+    from policyparse import targets
+    from policyparse.clean import clean
+    from policyparse.rules import load_rules
+
+    lex = targets.lexicon(load_rules())
+    text = clean((RAW / f"{name}.txt").read_text(encoding="utf-8"), load_rules()).text
+    missed = [text[s0:s1] for s0, s1 in targets.sentences(text)
+              if lex.any_qualitative.search(text, s0, s1) and not lex.qualitative_hint.search(text, s0, s1)]
+    assert missed == []

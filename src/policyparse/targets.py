@@ -74,6 +74,7 @@ class _Lexicon:
     scope_prefix: "regex.Pattern[str]"
     level_tail: "regex.Pattern[str]"
     any_qualitative: "regex.Pattern[str]"
+    qualitative_hint: "regex.Pattern[str]"
     any_year: "regex.Pattern[str]"
     past_clause: "regex.Pattern[str]"
     funding_clause: "regex.Pattern[str]"
@@ -133,6 +134,7 @@ def lexicon(rules: Rules) -> _Lexicon:
         scope_prefix=rules.regex(cfg["scope_prefix"]),
         level_tail=rules.regex(alternation(cfg["level_verbs"]) + r"$"),
         any_qualitative=rules.regex("|".join(f"(?:{p})" for p in cfg["qualitative"].values())),
+        qualitative_hint=rules.word_regex("targets", "qualitative_hint"),
         any_year=rules.regex(r"\d{4}\s*年|十[一二三四五六七八九]五"),
         past_clause=rules.regex(cfg["past_clause"]),
         funding_clause=rules.regex(cfg["funding_clause"]),
@@ -667,7 +669,7 @@ def extract_targets(cleaned: Cleaned, sections: list[Section], meta: Meta, optio
         num = _numeric_targets(text, s0, s1, doc_year, lex, tokenizer, prev_indicator, years) if has_number else []
         spans = sorted(r["pos"] for r in num) if num else []
         qual = _qualitative_targets(text, s0, s1, lex, spans, prev_indicator, years, doc_year) \
-            if lex.any_qualitative.search(text, s0, s1) else []
+            if lex.qualitative_hint.search(text, s0, s1) and lex.any_qualitative.search(text, s0, s1) else []
         for r in num + qual:
             rows.append((s0, s1, r))
     prose = [r for _, _, r in rows if r["value"] is not None]
