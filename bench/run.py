@@ -292,9 +292,8 @@ def report(m: dict, parse: dict, hot: list[dict], runs: list[dict], growth: list
         f"included, {big_speedup:.2f}× on the {BIG}× corpus and {speedup:.2f}× on the 1× corpus: start-up (until "
         f"the first document is in: loading rules and dictionaries, starting the workers; {startup:.2f} s here) "
         "is a fixed cost that a second worker cannot share, and a large part of a short run. The same "
-        f"documents cost {big_cpu:.0%} more CPU time with two workers (the CPU seconds above, start-up "
-        "included): two busy cores share caches and memory, so a second worker cannot quite double the "
-        "throughput.", "",
+        f"documents cost {big_cpu:+.0%} CPU time with two workers (the CPU seconds above, start-up included); "
+        "the parent writes the tables beside the two workers, on the same two cores.", "",
         "## Memory as the corpus grows (2 workers)", "",
         "| corpus | files | seconds | CPU seconds | peak RSS parent | peak RSS all processes |",
         "|---|---:|---:|---:|---:|---:|",
