@@ -35,6 +35,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # what Excel and LibreOffice
 # The comparator "=" of SCHEMA.md is a value, not a formula: a lone sign has nothing to evaluate, and
 # the contract (and the scoring tool) read it as written. Lone "-" (no value) is kept for the same reason.
 _NOT_A_FORMULA = frozenset({"=", "-", "+"})
+_MAY_NEED_QUOTE = frozenset("'" + "".join(_FORMULA_START))   # first characters worth a closer look
 _XLSX_MAX_ROWS = 1_048_576                           # Excel's sheet limit, header included
 _XLSX_EPOCH = (1980, 1, 1, 0, 0, 0)                  # fixed zip time: byte-identical workbooks
 _PARQUET_BATCH = 50_000                              # rows per row group: bounded memory, few groups
@@ -49,7 +50,7 @@ def neutralize(text: str) -> str:
     >>> neutralize("=SUM(A1)"), neutralize("-5%"), neutralize("'=x"), neutralize("碳达峰"), neutralize("=")
     ("'=SUM(A1)", "'-5%", "''=x", '碳达峰', '=')
     """
-    if text in _NOT_A_FORMULA:
+    if text[:1] not in _MAY_NEED_QUOTE or text in _NOT_A_FORMULA:   # most cells: one set lookup
         return text
     if text.lstrip("'").startswith(_FORMULA_START):
         return "'" + text
